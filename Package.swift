@@ -1,5 +1,29 @@
 // swift-tools-version:6.1
 import PackageDescription
+import Foundation
+
+// `outrider version` reports the commit it was built from. The manifest is evaluated at
+// build time, so it reads the checkout's HEAD here (or OUTRIDER_GIT_COMMIT, for image builds
+// whose context has no .git) and hands it to a tiny C target as a preprocessor define.
+func gitCommit() -> String {
+    if let fromEnvironment = ProcessInfo.processInfo.environment["OUTRIDER_GIT_COMMIT"], !fromEnvironment.isEmpty {
+        return fromEnvironment
+    }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    let git = root.appendingPathComponent(".git")
+    guard let head = try? String(contentsOf: git.appendingPathComponent("HEAD"), encoding: .utf8)
+        .trimmingCharacters(in: .whitespacesAndNewlines) else { return "unknown" }
+    guard head.hasPrefix("ref: ") else { return String(head.prefix(12)) }
+    let ref = String(head.dropFirst(5))
+    if let loose = try? String(contentsOf: git.appendingPathComponent(ref), encoding: .utf8) {
+        return String(loose.trimmingCharacters(in: .whitespacesAndNewlines).prefix(12))
+    }
+    let packed = (try? String(contentsOf: git.appendingPathComponent("packed-refs"), encoding: .utf8)) ?? ""
+    for line in packed.split(separator: "\n") where line.hasSuffix(" " + ref) {
+        return String(line.prefix(12))
+    }
+    return "unknown"
+}
 
 // Dependencies are kept lean on purpose: every package here is rebuilt from a clean
 // clone on a 2-core CI machine. See ../shared/ARCHITECTURE.md ("Dependencies").
@@ -24,6 +48,10 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .target(
+            name: "CBuildInfo",
+            cSettings: [.define("OUTRIDER_GIT_COMMIT", to: "\"\(gitCommit())\"")]
+        ),
+        .target(
             name: "YAML",
             dependencies: ["CYAML"]
         ),
@@ -31,6 +59,7 @@ let package = Package(
             name: "Agent",
             dependencies: [
                 "YAML",
+                "CBuildInfo",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -47,6 +76,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Helpers shared by the test targets: a raw HTTP/1.1 client, temporary files.
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "YAMLTests",
             dependencies: ["YAML"],
@@ -54,16 +88,14 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentTests",
-            dependencies: ["Agent"]
+            dependencies: ["Agent", "TestSupport"]
         ),
         // Drives the real `outrider` binary: exit codes, signals, endpoints over HTTP.
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "outrider",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                "TestSupport",
             ]
         ),
     ]
@@ -73,6 +105,5 @@ for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []
     settings.append(.swiftLanguageMode(.v6))
     settings.append(.enableUpcomingFeature("ExistentialAny"))
-    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
     target.swiftSettings = settings
 }

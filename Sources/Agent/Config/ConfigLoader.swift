@@ -1,0 +1,339 @@
+import YAML
+
+/// Everything wrong with a config file, in file order, each as `file:line:column: path: message`.
+public struct ConfigErrors: Error, Sendable, CustomStringConvertible {
+    public var errors: [YAMLError]
+
+    public var description: String {
+        errors.map(\.description).joined(separator: "\n")
+    }
+}
+
+/// Why a config could not be used: the file could not be read, or it is not valid.
+public enum ConfigLoadError: Error, Sendable, CustomStringConvertible {
+    case unreadable(path: String, reason: String)
+    case invalid(ConfigErrors)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): "\(path): cannot read config file: \(reason)"
+        case .invalid(let errors): errors.description
+        }
+    }
+}
+
+/// A config that passed, with what deserves a look but does not stop the agent.
+public struct LoadedConfig: Sendable {
+    public var config: AgentConfig
+    public var warnings: [YAMLError]
+}
+
+/// Turns a config file into an `AgentConfig`, or into the list of every error in it.
+///
+/// Sections and components are decoded one by one so one mistake does not hide the next;
+/// validation and cross-references run on whatever decoded.
+public struct ConfigLoader: Sendable {
+    public var catalog: ComponentCatalog
+    public var environment: EnvironmentSubstitution
+
+    public init(catalog: ComponentCatalog = .standard, environment: EnvironmentSubstitution = .processEnvironment()) {
+        self.catalog = catalog
+        self.environment = environment
+    }
+
+    public func load(contentsOf path: String) throws(ConfigLoadError) -> LoadedConfig {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.contents(of: path)
+        } catch {
+            throw .unreadable(path: path, reason: error.reason)
+        }
+        return try load(bytes: bytes, file: path)
+    }
+
+    public func load(bytes: [UInt8], file: String) throws(ConfigLoadError) -> LoadedConfig {
+        var pass = LoadPass(file: file, decoder: YAMLDecoder(environment: environment), catalog: catalog)
+        let config = pass.run(bytes)
+        guard pass.errors.isEmpty, let config else {
+            throw .invalid(ConfigErrors(errors: pass.errors.sorted(by: YAMLError.fileOrder)))
+        }
+        return LoadedConfig(config: config, warnings: pass.warnings.sorted(by: YAMLError.fileOrder))
+    }
+}
+
+/// The top level of the file: each section is kept as a node and decoded on its own.
+private struct Sections: Decodable {
+    var service: Node?
+    var log: Node?
+    var server: Node?
+    var sources: Node?
+    var processors: Node?
+    var exporters: Node?
+    var pipelines: Node?
+}
+
+/// One run of the loader over one file, collecting errors as it goes.
+private struct LoadPass {
+    let file: String
+    let decoder: YAMLDecoder
+    let catalog: ComponentCatalog
+    var errors: [YAMLError] = []
+    var warnings: [YAMLError] = []
+
+    init(file: String, decoder: YAMLDecoder, catalog: ComponentCatalog) {
+        self.file = file
+        self.decoder = decoder
+        self.catalog = catalog
+    }
+
+    mutating func run(_ bytes: [UInt8]) -> AgentConfig? {
+        let root: Node
+        let sections: Sections
+        do {
+            root = try YAMLParser.parse(bytes, file: file)
+            if root.isNull {
+                warnings.append(YAMLError(file: file, mark: nil, path: "", message: "the config file is empty; running with defaults"))
+                return AgentConfig(file: file)
+            }
+            sections = try decoder.decode(Sections.self, from: root, file: file, path: [])
+        } catch {
+            errors.append(error)
+            return nil
+        }
+
+        var config = AgentConfig(file: file)
+        if let node = sections.service, let value = decode(ServiceSettings.self, node, ["service"]) {
+            config.service = value
+            report(value.validate(), in: node, at: ["service"])
+        }
+        if let node = sections.log, let value = decode(LogSettings.self, node, ["log"]) {
+            config.log = value
+        }
+        if let node = sections.server, let value = decode(ServerSettings.self, node, ["server"]) {
+            config.server = value
+            report(value.validate(), in: node, at: ["server"])
+        }
+        let sectionNodes: [ComponentKind: Node?] = [
+            .source: sections.sources, .processor: sections.processors, .exporter: sections.exporters,
+        ]
+        for kind in ComponentKind.allCases {
+            guard let node = sectionNodes[kind] ?? nil else { continue }
+            config.setComponents(components(of: kind, in: node), of: kind)
+        }
+        if let node = sections.pipelines {
+            config.pipelines = pipelines(in: node, config: config)
+        }
+        warnUnused(config, root: root)
+        return config
+    }
+
+    // MARK: - Components
+
+    private mutating func components(of kind: ComponentKind, in section: Node) -> [ComponentDeclaration] {
+        guard let pairs = mapping(section, path: [kind.section]) else { return [] }
+        var declarations: [ComponentDeclaration] = []
+        for pair in pairs {
+            guard let name = pair.key.scalarValue else { continue }
+            let path = [kind.section, name]
+            if !Self.isValidName(name) {
+                fail("\(kind) names may use letters, digits, \"_\", \"-\", \".\" and \"/\", got \"\(name)\"", at: pair.key, path)
+                continue
+            }
+            guard let typeNode = pair.value["type"] else {
+                fail("missing required key \"type\" (one of: \(known(kind)))", at: pair.value, path)
+                continue
+            }
+            guard let typeName = typeNode.scalarValue else {
+                fail("expected a \(kind) type name", at: typeNode, path + ["type"])
+                continue
+            }
+            guard let entry = catalog.entry(kind: kind, typeName: typeName) else {
+                var message = "unknown \(kind) type \"\(typeName)\""
+                if let near = Suggestion.closest(to: typeName, among: catalog.typeNames(of: kind)) {
+                    message += " (did you mean \"\(near)\"?)"
+                } else {
+                    message += " (this build supports: \(known(kind)))"
+                }
+                fail(message, at: typeNode, path + ["type"])
+                continue
+            }
+            do {
+                let config = try entry.decode(decoder, pair.value, file, path)
+                report(config.validate(), in: pair.value, at: path)
+                declarations.append(ComponentDeclaration(
+                    name: name, kind: kind, typeName: typeName, config: config,
+                    signals: entry.signals, mark: pair.key.mark))
+            } catch {
+                errors.append(error)
+            }
+        }
+        return declarations
+    }
+
+    private func known(_ kind: ComponentKind) -> String {
+        let names = catalog.typeNames(of: kind)
+        return names.isEmpty ? "none yet" : names.joined(separator: ", ")
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/")
+        }
+    }
+
+    // MARK: - Pipelines
+
+    private mutating func pipelines(in section: Node, config: AgentConfig) -> [PipelineDeclaration] {
+        guard let pairs = mapping(section, path: ["pipelines"]) else { return [] }
+        var declared: [ComponentKind: [String: ComponentDeclaration]] = [:]
+        for kind in ComponentKind.allCases {
+            declared[kind] = Dictionary(config.components(of: kind).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        var result: [PipelineDeclaration] = []
+        for pair in pairs {
+            guard let id = pair.key.scalarValue else { continue }
+            let path = ["pipelines", id]
+            guard let signal = PipelineSettings.signal(ofKey: id) else {
+                var message = "pipeline keys are logs, metrics or traces, optionally followed by /name; got \"\(id)\""
+                if let near = Suggestion.closest(to: id, among: Signal.allCases.map(\.rawValue)) {
+                    message += " (did you mean \"\(near)\"?)"
+                }
+                fail(message, at: pair.key, path)
+                continue
+            }
+            guard let settings = decode(PipelineSettings.self, pair.value, path) else { continue }
+            var lists: [ComponentKind: [String]] = [:]
+            for (kind, references) in [
+                (ComponentKind.source, settings.sources), (.processor, settings.processors), (.exporter, settings.exporters),
+            ] {
+                lists[kind] = check(references, kind: kind, signal: signal, declared: declared[kind] ?? [:], pipeline: pair.value, path: path)
+            }
+            if settings.sources.isEmpty { fail("a pipeline needs at least one source", at: pair.value["sources"] ?? pair.value, path + ["sources"]) }
+            if settings.exporters.isEmpty { fail("a pipeline needs at least one exporter", at: pair.value["exporters"] ?? pair.value, path + ["exporters"]) }
+            result.append(PipelineDeclaration(
+                id: id, signal: signal, sources: lists[.source] ?? [], processors: lists[.processor] ?? [],
+                exporters: lists[.exporter] ?? []))
+        }
+        return result
+    }
+
+    private mutating func check(
+        _ references: [Located<String>], kind: ComponentKind, signal: Signal,
+        declared: [String: ComponentDeclaration], pipeline: Node, path: [String]
+    ) -> [String] {
+        var names: [String] = []
+        for (index, reference) in references.enumerated() {
+            let name = reference.value
+            let location = YAMLError(file: file, mark: reference.mark, path: reference.path, message: "")
+            guard let component = declared[name] else {
+                var message = "unknown \(kind) \"\(name)\""
+                if let near = Suggestion.closest(to: name, among: declared.keys) {
+                    message += " (did you mean \"\(near)\"?)"
+                } else if declared.isEmpty {
+                    message += " (no \(kind.section) are declared)"
+                } else {
+                    message += " (declared \(kind.section): \(declared.keys.sorted().joined(separator: ", ")))"
+                }
+                errors.append(location.with(message: message))
+                continue
+            }
+            if names.contains(name) {
+                errors.append(location.with(message: "\(kind) \"\(name)\" is listed twice"))
+                continue
+            }
+            if !component.signals.contains(signal) {
+                let carried = component.signals.sorted().map(\.rawValue).joined(separator: ", ")
+                errors.append(location.with(
+                    message: "\(kind) \"\(name)\" (type \(component.typeName)) does not carry \(signal); it carries \(carried)"))
+                continue
+            }
+            _ = index
+            names.append(name)
+        }
+        return names
+    }
+
+    private mutating func warnUnused(_ config: AgentConfig, root: Node) {
+        for kind in ComponentKind.allCases {
+            for component in config.components(of: kind) {
+                let used = config.pipelines.contains { pipeline in
+                    switch kind {
+                    case .source: pipeline.sources.contains(component.name)
+                    case .processor: pipeline.processors.contains(component.name)
+                    case .exporter: pipeline.exporters.contains(component.name)
+                    }
+                }
+                if !used {
+                    warnings.append(YAMLError(
+                        file: file, mark: component.mark, path: "\(kind.section).\(component.name)",
+                        message: "\(kind) is not used by any pipeline and will not run"))
+                }
+            }
+        }
+    }
+
+    // MARK: - Helpers
+
+    private mutating func decode<T: Decodable>(_ type: T.Type, _ node: Node, _ path: [String]) -> T? {
+        do {
+            return try decoder.decode(type, from: node, file: file, path: path)
+        } catch {
+            errors.append(error)
+            return nil
+        }
+    }
+
+    private mutating func mapping(_ node: Node, path: [String]) -> [Node.Pair]? {
+        switch node.kind {
+        case .mapping(let pairs): return pairs
+        case .scalar where node.isNull: return []
+        default:
+            fail("expected a mapping of names to settings", at: node, path)
+            return nil
+        }
+    }
+
+    private mutating func fail(_ message: String, at node: Node, _ path: [String]) {
+        errors.append(YAMLError(file: file, mark: node.mark, path: ConfigPath.render(path), message: message))
+    }
+
+    /// Places each problem a component reported at the node its path names (or the
+    /// deepest node that exists on the way, for a key that was left out).
+    private mutating func report(_ problems: [ConfigProblem], in node: Node, at prefix: [String]) {
+        for problem in problems {
+            var target = node
+            for element in problem.path {
+                guard let next = target.child(element) else { break }
+                target = next
+            }
+            fail(problem.message, at: target, prefix + problem.path)
+        }
+    }
+}
+
+extension Node {
+    /// A mapping value by key, or a sequence item by `[n]`.
+    func child(_ element: String) -> Node? {
+        if element.hasPrefix("["), element.hasSuffix("]"), let index = Int(element.dropFirst().dropLast()) {
+            guard case .sequence(let items) = kind, items.indices.contains(index) else { return nil }
+            return items[index]
+        }
+        return self[element]
+    }
+}
+
+extension YAMLError {
+    static func fileOrder(_ a: YAMLError, _ b: YAMLError) -> Bool {
+        switch (a.mark, b.mark) {
+        case let (x?, y?): x < y
+        case (nil, _?): true
+        default: false
+        }
+    }
+
+    func with(message: String) -> YAMLError {
+        YAMLError(file: file, mark: mark, path: path, message: message)
+    }
+}

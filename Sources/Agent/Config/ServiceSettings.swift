@@ -1,0 +1,31 @@
+/// `service:` — who the telemetry is about. Becomes resource attributes on every log,
+/// metric and span (`service.name` plus `attributes`).
+public struct ServiceSettings: Decodable, Sendable, Hashable {
+    /// OpenTelemetry's name for a service nobody named.
+    public static let unknownName = "unknown_service"
+
+    public var name: String
+    public var attributes: [String: String]
+
+    public init(name: String = ServiceSettings.unknownName, attributes: [String: String] = [:]) {
+        self.name = name
+        self.attributes = attributes
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, attributes }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decodeIfPresent(String.self, forKey: .name) ?? Self.unknownName
+        attributes = try container.decodeIfPresent([String: String].self, forKey: .attributes) ?? [:]
+    }
+
+    public func validate() -> [ConfigProblem] {
+        var problems: [ConfigProblem] = []
+        if name.isEmpty { problems.append(ConfigProblem("must not be empty", at: "name")) }
+        for key in attributes.keys.sorted() where key.isEmpty {
+            problems.append(ConfigProblem("attribute names must not be empty", at: "attributes"))
+        }
+        return problems
+    }
+}

@@ -1,0 +1,31 @@
+import Agent
+import ArgumentParser
+
+/// `outrider validate`: checks a config file and prints every problem in it.
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a config file and print every error in it.",
+        discussion: "Exit status: 0 valid, 1 invalid, 2 the file could not be read.")
+
+    @OptionGroup var options: ConfigOption
+
+    func run() throws {
+        let path = options.path
+        do {
+            let loaded = try ConfigLoader().load(contentsOf: path)
+            for warning in loaded.warnings { Output.standardError("warning: \(warning)") }
+            print("\(path): valid")
+        } catch {
+            switch error {
+            case .unreadable:
+                Output.standardError("error: \(error)")
+                throw ExitCode(2)
+            case .invalid(let errors):
+                for problem in errors.errors { Output.standardError("\(problem)") }
+                let count = errors.errors.count
+                Output.standardError("\(path): \(count) error\(count == 1 ? "" : "s")")
+                throw ExitCode(1)
+            }
+        }
+    }
+}

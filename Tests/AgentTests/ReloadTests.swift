@@ -1,0 +1,63 @@
+import Agent
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("SIGHUP reload, driven in-process", .serialized)
+struct ReloadTests {
+    @Test func validConfigIsAppliedInvalidIsRefusedAndCounted() async throws {
+        let agent = try await RunningAgent(config: """
+            log: {level: info}
+            server: {listen: "127.0.0.1:0"}
+            """)
+
+        try """
+            log: {level: debug}
+            server: {listen: "127.0.0.1:0"}
+            """.write(toFile: agent.configFile, atomically: true, encoding: .utf8)
+        #expect(agent.runtime.reload())
+        #expect(agent.runtime.configState.generation == 2)
+        #expect(agent.runtime.configState.config.log.level == .debug)
+        #expect(agent.logs.contains("config reloaded"))
+
+        try """
+            log: {level: loud}
+            server: {listen: "127.0.0.1:0"}
+            """.write(toFile: agent.configFile, atomically: true, encoding: .utf8)
+        #expect(!agent.runtime.reload())
+        #expect(agent.runtime.configState.generation == 2)
+        #expect(agent.runtime.configState.config.log.level == .debug)
+        #expect(agent.logs.contains("config reload failed; keeping the running config"))
+        #expect(agent.logs.contains(#"log.level: expected one of debug, info, warn, error, critical, got \"loud\""#))
+
+        let metrics = try agent.get("/metrics").body
+        #expect(metrics.contains(#"outrider_config_reloads_total{result="success"} 1"#))
+        #expect(metrics.contains(#"outrider_config_reloads_total{result="failure"} 1"#))
+        #expect(metrics.contains("outrider_config_last_reload_successful 0"))
+
+        let status = try JSONSerialization.jsonObject(with: Data(try agent.get("/status").body.utf8)) as! [String: Any]
+        let lastReload = (status["config"] as! [String: Any])["last_reload"] as! [String: Any]
+        #expect(lastReload["result"] as? String == "failure")
+        #expect((lastReload["errors"] as? [String])?.count == 1)
+
+        // The agent still serves on the old config.
+        #expect(try agent.get("/healthz").status == 200)
+        _ = try await agent.stop()
+    }
+
+    @Test func settingsThatNeedARestartAreNamed() async throws {
+        let agent = try await RunningAgent(config: "server: {listen: \"127.0.0.1:0\"}\n")
+        try "server: {listen: \"127.0.0.1:1\"}\n".write(toFile: agent.configFile, atomically: true, encoding: .utf8)
+        #expect(agent.runtime.reload())
+        #expect(agent.logs.contains("some changed settings take effect at the next restart"))
+        #expect(agent.logs.contains("server.listen"))
+        _ = try await agent.stop()
+    }
+
+    @Test func shutdownDrainsWithinTheTimeout() async throws {
+        let agent = try await RunningAgent(config: LocalServerTests.config)
+        let took = try await agent.stop()
+        #expect(took < .seconds(5))
+        #expect(agent.logs.contains("outrider stopped"))
+    }
+}

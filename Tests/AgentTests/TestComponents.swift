@@ -1,0 +1,92 @@
+import Agent
+import ServiceLifecycle
+import YAML
+
+/// Component types that exist only in tests, registered in a test catalog: they exercise
+/// the loader's type lookup, per-component validation and the runtime's supervision.
+struct TestSourceConfig: ComponentConfig {
+    static let typeName = "test_source"
+    static let kind = ComponentKind.source
+    static let signals: Set<Signal> = [.logs, .metrics]
+
+    var interval = ConfigDuration(.seconds(1))
+    /// When set, the source's task dies this long after starting.
+    var failAfter: ConfigDuration?
+
+    enum CodingKeys: String, CodingKey {
+        case interval
+        case failAfter = "fail_after"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        interval = try container.decodeIfPresent(ConfigDuration.self, forKey: .interval) ?? interval
+        failAfter = try container.decodeIfPresent(ConfigDuration.self, forKey: .failAfter)
+    }
+
+    func validate() -> [ConfigProblem] {
+        interval.nanoseconds > 0 ? [] : [ConfigProblem("must be greater than 0s", at: "interval")]
+    }
+
+    func makeService(_ context: ComponentContext) throws -> any Service {
+        TestSource(failAfter: failAfter?.duration, health: context.health)
+    }
+}
+
+struct TestSourceDied: Error, CustomStringConvertible {
+    var description: String { "test source lost its input" }
+}
+
+struct TestSource: Service {
+    let failAfter: Duration?
+    let health: ComponentHealth
+
+    func run() async throws {
+        health.ready()
+        if let failAfter {
+            try await Task.sleep(for: failAfter)
+            throw TestSourceDied()
+        }
+        try? await gracefulShutdown()
+    }
+}
+
+struct TestExporterConfig: ComponentConfig {
+    static let typeName = "test_exporter"
+    static let kind = ComponentKind.exporter
+    static let signals: Set<Signal> = [.logs, .metrics, .traces]
+
+    var endpoint: String
+
+    func validate() -> [ConfigProblem] {
+        endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://")
+            ? [] : [ConfigProblem("expected an http:// or https:// URL, got \"\(endpoint)\"", at: "endpoint")]
+    }
+
+    func makeService(_ context: ComponentContext) throws -> any Service {
+        IdleService()
+    }
+}
+
+struct TestProcessorConfig: ComponentConfig {
+    static let typeName = "test_processor"
+    static let kind = ComponentKind.processor
+    static let signals: Set<Signal> = [.logs]
+
+    func makeService(_ context: ComponentContext) throws -> any Service {
+        IdleService()
+    }
+}
+
+struct IdleService: Service {
+    func run() async throws {
+        try? await gracefulShutdown()
+    }
+}
+
+extension ComponentCatalog {
+    static let test = ComponentCatalog()
+        .registering(TestSourceConfig.self)
+        .registering(TestExporterConfig.self)
+        .registering(TestProcessorConfig.self)
+}

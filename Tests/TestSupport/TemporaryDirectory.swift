@@ -1,0 +1,34 @@
+import Foundation
+
+/// A fresh directory under the system temp dir, removed when the test is done with it.
+public final class TemporaryDirectory: Sendable {
+    public let path: String
+
+    public init(_ prefix: String = "outrider-test") throws {
+        let base = FileManager.default.temporaryDirectory.path
+        path = "\(base)/\(prefix)-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    /// Writes `contents` to `name` inside the directory and returns its path.
+    @discardableResult
+    public func write(_ name: String, _ contents: String) throws -> String {
+        let file = "\(path)/\(name)"
+        try contents.write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
+
+/// Polls `condition` every 20 ms until it holds or `seconds` pass: tests never wait unbounded.
+public func eventually(within seconds: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return true }
+        usleep(20_000)
+    }
+    return try condition()
+}
