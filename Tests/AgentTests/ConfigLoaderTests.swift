@@ -55,7 +55,7 @@ struct ConfigLoaderTests {
             exporters: [backend]
         """
 
-    @Test func decodesEverySectionWithDefaultsAndEnvironment() throws {
+    @Test func decodesEverySectionWithDefaultsAndEnvironment() async throws {
         let config = try load(Self.valid).config
         #expect(config.service.name == "checkout")
         #expect(config.service.attributes == ["deployment.environment": "production", "k8s.pod.name": "checkout-7d9f"])
@@ -72,14 +72,14 @@ struct ConfigLoaderTests {
         #expect(config.pipelines[0].processors == ["tag"])
     }
 
-    @Test func emptyFileRunsOnDefaultsWithAWarning() throws {
+    @Test func emptyFileRunsOnDefaultsWithAWarning() async throws {
         let loaded = try load("# nothing here\n")
         #expect(loaded.config.server.listen == ServerSettings.defaultListen)
         #expect(loaded.config.service.name == "unknown_service")
         #expect(loaded.warnings.map(\.description) == ["outrider.yaml: the config file is empty; running with defaults"])
     }
 
-    @Test func unusedComponentsAreWarnedAbout() throws {
+    @Test func unusedComponentsAreWarnedAbout() async throws {
         let loaded = try load("""
             sources:
               idle: {type: test_source}
@@ -144,9 +144,9 @@ struct ConfigLoaderTests {
         #expect(errors(document) == [
             "outrider.yaml:9:20: pipelines.logs.sources[1]: source \"app\" is listed twice",
             "outrider.yaml:10:17: pipelines.logs.exporters[0]: unknown exporter \"backnd\" (did you mean \"backend\"?)",
-            "outrider.yaml:12:16: pipelines.traces.sources[0]: source \"app\" (type test_source) does not carry traces; it carries logs, metrics",
-            "outrider.yaml:13:19: pipelines.traces.processors[0]: processor \"tag\" (type test_processor) does not carry traces; it carries logs",
-            "outrider.yaml:13:24: pipelines.traces.processors[1]: unknown processor \"nope\" (declared processors: tag)",
+            "outrider.yaml:12:15: pipelines.traces.sources[0]: source \"app\" (type test_source) does not carry traces; it carries logs, metrics",
+            "outrider.yaml:13:18: pipelines.traces.processors[0]: processor \"tag\" (type test_processor) does not carry traces; it carries logs",
+            "outrider.yaml:13:23: pipelines.traces.processors[1]: unknown processor \"nope\" (declared processors: tag)",
             "outrider.yaml:15:3: pipelines.spans: pipeline keys are logs, metrics or traces, optionally followed by /name; got \"spans\"",
         ])
     }
@@ -171,7 +171,7 @@ struct ConfigLoaderTests {
             "outrider.yaml:2:11: log.format: expected one of json, text, got \"xml\"",
             "outrider.yaml:4:11: server.listen: expected host:port like \"0.0.0.0:8686\", got \"nowhere\"",
             "outrider.yaml:9:15: exporters.backend.endpoint: expected an http:// or https:// URL, got \"ftp://x\"",
-            "outrider.yaml:12:16: pipelines.logs.sources[0]: unknown source \"missing\" (no sources are declared)",
+            "outrider.yaml:12:15: pipelines.logs.sources[0]: unknown source \"missing\" (no sources are declared)",
         ])
     }
 

@@ -1,6 +1,5 @@
 @testable import Agent
 import Logging
-import Synchronization
 import Foundation
 import Testing
 
@@ -9,56 +8,49 @@ struct LogFormatTests {
     /// 2026-11-24T08:16:54.123Z
     static let fixedClock = WallClock { Timestamp(nanosecondsSinceEpoch: 1_795_508_214_123_456_789) }
 
-    final class Capture: Sendable {
-        let lines = Mutex<[String]>([])
-        var sink: @Sendable ([UInt8]) -> Void {
-            { bytes in self.lines.withLock { $0.append(String(decoding: bytes, as: UTF8.self)) } }
-        }
-    }
-
-    func logger(_ settings: LogSettings, _ capture: Capture) -> (Logger, LogOutput) {
+    func logger(_ settings: LogSettings, _ capture: LineCapture) -> (Logger, LogOutput) {
         let output = LogOutput(settings: settings, clock: Self.fixedClock, sink: capture.sink)
         return (Logger(label: "test") { AgentLogHandler(label: $0, output: output) }, output)
     }
 
     @Test func jsonLineHasThePlatformFields() {
-        let capture = Capture()
+        let capture = LineCapture()
         let (log, _) = logger(LogSettings(level: .info, format: .json), capture)
         log.warning("backend \"collector\" is slow", metadata: [
             "correlation_id": "req-42", "exporter": "collector", "attempt": "3", "message": "shadowed",
         ])
-        #expect(capture.lines.withLock { $0 } == [
+        #expect(capture.all == [
             #"{"timestamp":"2026-11-24T08:16:54.123Z","level":"warn","service":"outrider","message":"backend \"collector\" is slow","correlation_id":"req-42","attempt":"3","exporter":"collector","metadata":{"message":"shadowed"}}"# + "\n"
         ])
     }
 
     @Test func levelsUseThePlatformWords() {
-        let capture = Capture()
+        let capture = LineCapture()
         let (log, _) = logger(LogSettings(level: .debug, format: .json), capture)
         log.trace("not shown")  // below debug
         log.debug("d"); log.info("i"); log.notice("n"); log.warning("w"); log.error("e"); log.critical("c")
-        let levels = capture.lines.withLock { $0 }.map { line in
+        let levels = capture.all.map { line in
             line.split(separator: ",")[1].replacingOccurrences(of: "\"level\":", with: "")
         }
         #expect(levels == [#""debug""#, #""info""#, #""info""#, #""warn""#, #""error""#, #""critical""#])
     }
 
     @Test func errorsAndControlCharactersAreEscaped() {
-        let capture = Capture()
+        let capture = LineCapture()
         let (log, _) = logger(LogSettings(), capture)
         struct Boom: Error, CustomStringConvertible { var description: String { "disk\tfull\n" } }
         log.error("write failed\u{1}", error: Boom())
-        #expect(capture.lines.withLock { $0 }.first?.contains(#""message":"write failed\u0001","error":"disk\tfull\n""#) == true)
+        #expect(capture.all.first?.contains(#""message":"write failed\u0001","error":"disk\tfull\n""#) == true)
     }
 
     @Test func textFormatAndLiveLevelChange() {
-        let capture = Capture()
+        let capture = LineCapture()
         let (log, output) = logger(LogSettings(level: .warn, format: .text), capture)
         log.info("dropped: below warn")
         log.warning("kept", metadata: ["file": "/var/log/app.log"])
         output.settings = LogSettings(level: .debug, format: .text)  // what SIGHUP does
         log.debug("now shown")
-        #expect(capture.lines.withLock { $0 } == [
+        #expect(capture.all == [
             "2026-11-24T08:16:54.123Z warn kept file=/var/log/app.log\n",
             "2026-11-24T08:16:54.123Z debug now shown\n",
         ])

@@ -1,7 +1,6 @@
 import Agent
 import Foundation
 import Logging
-import Synchronization
 import TestSupport
 import YAML
 
@@ -11,7 +10,7 @@ final class RunningAgent: Sendable {
     let port: Int
     let configFile: String
     let directory: TemporaryDirectory
-    let logLines: Mutex<[String]>
+    let capture = LineCapture()
     private let task: Task<Void, any Error>
 
     init(config: String, catalog: ComponentCatalog = .test) async throws {
@@ -19,16 +18,12 @@ final class RunningAgent: Sendable {
         configFile = try directory.write("outrider.yaml", config)
         let loader = ConfigLoader(catalog: catalog, environment: EnvironmentSubstitution([:]))
         let loaded = try loader.load(contentsOf: configFile)
-        let lines = Mutex<[String]>([])
-        logLines = lines
-        let output = LogOutput(settings: loaded.config.log) { bytes in
-            lines.withLock { $0.append(String(decoding: bytes, as: UTF8.self)) }
-        }
+        let output = LogOutput(settings: loaded.config.log, sink: capture.sink)
         let runtime = try AgentRuntime(loaded: loaded, loader: loader, logOutput: output, signals: [])
         self.runtime = runtime
         task = Task { try await runtime.run() }
         var bound: Int?
-        _ = eventually { bound = runtime.server.localAddress?.port; return bound != nil }
+        _ = await eventually { bound = runtime.server.localAddress?.port; return bound != nil }
         guard let bound else { throw RawHTTP.Failure(description: "server did not bind") }
         port = bound
     }
@@ -37,7 +32,7 @@ final class RunningAgent: Sendable {
         try RawHTTP.get(path, port: port, method: method)
     }
 
-    var logs: String { logLines.withLock { $0.joined() } }
+    var logs: String { capture.all.joined() }
 
     /// Graceful shutdown, as SIGTERM; returns how long the drain took.
     func stop() async throws -> Duration {

@@ -17,8 +17,13 @@ final class AgentProcess: Sendable {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
 
+    /// What the process wrote to stdout and stderr, appended from the pipe's reader thread.
+    final class Output: Sendable {
+        let bytes = Mutex<[UInt8]>([])
+    }
+
     private let process: Process
-    private let output = Mutex<[UInt8]>([])
+    private let output = Output()
 
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
         process = Process()
@@ -31,26 +36,26 @@ final class AgentProcess: Sendable {
         let output = self.output
         pipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
-            output.withLock { $0.append(contentsOf: data) }
+            output.bytes.withLock { $0.append(contentsOf: data) }
         }
         try process.run()
     }
 
-    var text: String { output.withLock { String(decoding: $0, as: UTF8.self) } }
+    var text: String { output.bytes.withLock { String(decoding: $0, as: UTF8.self) } }
 
     var pid: Int32 { process.processIdentifier }
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
     /// Waits for the line matching `predicate` to appear in the output, within `seconds`.
-    func waitForOutput(within seconds: Double = 20, _ predicate: (String) -> Bool) -> Bool {
-        eventually(within: seconds) { predicate(text) }
+    func waitForOutput(within seconds: Double = 20, _ predicate: (String) -> Bool) async -> Bool {
+        await eventually(within: seconds) { predicate(text) }
     }
 
     /// The port from the JSON "local server listening" log line.
-    func listeningPort(within seconds: Double = 30) -> Int? {
+    func listeningPort(within seconds: Double = 30) async -> Int? {
         var port: Int?
-        _ = eventually(within: seconds) {
+        _ = await eventually(within: seconds) {
             for line in text.split(separator: "\n") where line.contains("local server listening") {
                 if let range = line.range(of: #""address":"127.0.0.1:"#) {
                     port = Int(line[range.upperBound...].prefix { $0.isNumber })
@@ -62,8 +67,8 @@ final class AgentProcess: Sendable {
     }
 
     /// Waits for exit within `seconds`; nil if it is still running (then it is killed).
-    func waitForExit(within seconds: Double) -> Int32? {
-        let exited = eventually(within: seconds) { !process.isRunning }
+    func waitForExit(within seconds: Double) async -> Int32? {
+        let exited = await eventually(within: seconds) { !process.isRunning }
         if !exited {
             process.terminate()
             process.waitUntilExit()

@@ -20,6 +20,10 @@ public enum RawHTTP {
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// `GET path` with `Connection: close`.

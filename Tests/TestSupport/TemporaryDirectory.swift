@@ -23,12 +23,13 @@ public final class TemporaryDirectory: Sendable {
     }
 }
 
-/// Polls `condition` every 20 ms until it holds or `seconds` pass: tests never wait unbounded.
-public func eventually(within seconds: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
+/// Polls `condition` every 20 ms until it holds or `seconds` pass: tests never wait
+/// unbounded, and sleep without blocking a thread of the (2-core) cooperative pool.
+public func eventually(within seconds: Double = 10, _ condition: () throws -> Bool) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
         if try condition() { return true }
-        usleep(20_000)
+        try? await Task.sleep(for: .milliseconds(20))
     }
     return try condition()
 }

@@ -52,7 +52,7 @@ public struct ConfigLoader: Sendable {
     }
 
     public func load(bytes: [UInt8], file: String) throws(ConfigLoadError) -> LoadedConfig {
-        var pass = LoadPass(file: file, decoder: YAMLDecoder(environment: environment), catalog: catalog)
+        var pass = LoadPass(file: file, environment: environment, catalog: catalog)
         let config = pass.run(bytes)
         guard pass.errors.isEmpty, let config else {
             throw .invalid(ConfigErrors(errors: pass.errors.sorted(by: YAMLError.fileOrder)))
@@ -75,14 +75,16 @@ private struct Sections: Decodable {
 /// One run of the loader over one file, collecting errors as it goes.
 private struct LoadPass {
     let file: String
+    let environment: EnvironmentSubstitution
     let decoder: YAMLDecoder
     let catalog: ComponentCatalog
     var errors: [YAMLError] = []
     var warnings: [YAMLError] = []
 
-    init(file: String, decoder: YAMLDecoder, catalog: ComponentCatalog) {
+    init(file: String, environment: EnvironmentSubstitution, catalog: ComponentCatalog) {
         self.file = file
-        self.decoder = decoder
+        self.environment = environment
+        self.decoder = YAMLDecoder(environment: environment)
         self.catalog = catalog
     }
 
@@ -139,8 +141,9 @@ private struct LoadPass {
                 fail("\(kind) names may use letters, digits, \"_\", \"-\", \".\" and \"/\", got \"\(name)\"", at: pair.key, path)
                 continue
             }
-            guard let typeNode = pair.value["type"] else {
-                fail("missing required key \"type\" (one of: \(known(kind)))", at: pair.value, path)
+            guard let node = substituted(pair.value, path) else { continue }
+            guard let typeNode = node["type"] else {
+                fail("missing required key \"type\" (one of: \(known(kind)))", at: node, path)
                 continue
             }
             guard let typeName = typeNode.scalarValue else {
@@ -149,7 +152,7 @@ private struct LoadPass {
             }
             guard let entry = catalog.entry(kind: kind, typeName: typeName) else {
                 var message = "unknown \(kind) type \"\(typeName)\""
-                if let near = Suggestion.closest(to: typeName, among: catalog.typeNames(of: kind)) {
+                if let near = typeName.closestMatch(among: catalog.typeNames(of: kind)) {
                     message += " (did you mean \"\(near)\"?)"
                 } else {
                     message += " (this build supports: \(known(kind)))"
@@ -158,8 +161,8 @@ private struct LoadPass {
                 continue
             }
             do {
-                let config = try entry.decode(decoder, pair.value, file, path)
-                report(config.validate(), in: pair.value, at: path)
+                let config = try entry.decode(decoder, node, file, path)
+                report(config.validate(), in: node, at: path)
                 declarations.append(ComponentDeclaration(
                     name: name, kind: kind, typeName: typeName, config: config,
                     signals: entry.signals, mark: pair.key.mark))
@@ -197,21 +200,22 @@ private struct LoadPass {
             let path = ["pipelines", id]
             guard let signal = PipelineSettings.signal(ofKey: id) else {
                 var message = "pipeline keys are logs, metrics or traces, optionally followed by /name; got \"\(id)\""
-                if let near = Suggestion.closest(to: id, among: Signal.allCases.map(\.rawValue)) {
+                if let near = id.closestMatch(among: Signal.allCases.map(\.rawValue)) {
                     message += " (did you mean \"\(near)\"?)"
                 }
                 fail(message, at: pair.key, path)
                 continue
             }
-            guard let settings = decode(PipelineSettings.self, pair.value, path) else { continue }
+            let node = pair.value
+            guard let settings = decode(PipelineSettings.self, node, path) else { continue }
             var lists: [ComponentKind: [String]] = [:]
             for (kind, references) in [
                 (ComponentKind.source, settings.sources), (.processor, settings.processors), (.exporter, settings.exporters),
             ] {
                 lists[kind] = check(references, kind: kind, signal: signal, declared: declared[kind] ?? [:], pipeline: pair.value, path: path)
             }
-            if settings.sources.isEmpty { fail("a pipeline needs at least one source", at: pair.value["sources"] ?? pair.value, path + ["sources"]) }
-            if settings.exporters.isEmpty { fail("a pipeline needs at least one exporter", at: pair.value["exporters"] ?? pair.value, path + ["exporters"]) }
+            if settings.sources.isEmpty { fail("a pipeline needs at least one source", at: node["sources"] ?? node, path + ["sources"]) }
+            if settings.exporters.isEmpty { fail("a pipeline needs at least one exporter", at: node["exporters"] ?? node, path + ["exporters"]) }
             result.append(PipelineDeclaration(
                 id: id, signal: signal, sources: lists[.source] ?? [], processors: lists[.processor] ?? [],
                 exporters: lists[.exporter] ?? []))
@@ -229,7 +233,7 @@ private struct LoadPass {
             let location = YAMLError(file: file, mark: reference.mark, path: reference.path, message: "")
             guard let component = declared[name] else {
                 var message = "unknown \(kind) \"\(name)\""
-                if let near = Suggestion.closest(to: name, among: declared.keys) {
+                if let near = name.closestMatch(among: declared.keys) {
                     message += " (did you mean \"\(near)\"?)"
                 } else if declared.isEmpty {
                     message += " (no \(kind.section) are declared)"
@@ -276,9 +280,21 @@ private struct LoadPass {
 
     // MARK: - Helpers
 
+    /// Decodes a section's node after `${VAR}` substitution, recording the first error.
     private mutating func decode<T: Decodable>(_ type: T.Type, _ node: Node, _ path: [String]) -> T? {
         do {
-            return try decoder.decode(type, from: node, file: file, path: path)
+            return try decoder.decode(type, from: environment.apply(to: node, file: file, path: path), file: file, path: path)
+        } catch {
+            errors.append(error)
+            return nil
+        }
+    }
+
+    /// Substitution runs per section and per component, so an unset variable in one
+    /// does not hide the errors of the others.
+    private mutating func substituted(_ node: Node, _ path: [String]) -> Node? {
+        do {
+            return try environment.apply(to: node, file: file, path: path)
         } catch {
             errors.append(error)
             return nil

@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import Synchronization
+import UnixSignals
 import YAML
 
 /// One running agent: the local server, the config reloader and every component of the
@@ -55,7 +56,7 @@ public final class AgentRuntime: Sendable {
             group: eventLoopGroup,
             logger: logger.with(component: "server"))
         self.server = server
-        _ = health.register(name: "server", kind: "server", gatesReadiness: false).running()
+        health.register(name: "server", kind: "server", gatesReadiness: false).running()
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             // A server that dies leaves nothing to answer the probes: stop the agent.

@@ -40,7 +40,7 @@ public struct ProcessMetrics: Sendable {
             virtualBytes: vsize,
             startTimeSeconds: bootTime() + startTicks / clockTicksPerSecond,
             openFDs: countEntries(procRoot + "/self/fd"),
-            maxFDs: limit.rlim_cur == RLIM_INFINITY ? Int.max : Int(limit.rlim_cur))
+            maxFDs: limit.rlim_cur >= rlim_t(Int.max) ? Int.max : Int(limit.rlim_cur))
     }
 
     /// Appends the sample in Prometheus text format.

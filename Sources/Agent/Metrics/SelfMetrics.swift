@@ -14,19 +14,19 @@ public final class SelfMetrics: Sendable {
         self.registry = registry
         self.process = ProcessMetrics(procRoot: procRoot)
         registry.makeGauge(
-            name: "outrider_build_info",
-            labels: [("version", BuildInfo.version), ("revision", BuildInfo.gitCommit), ("swift_version", BuildInfo.swiftVersion)],
-            help: "A metric with a constant '1' value labeled by version, revision and Swift version of the build."
+            descriptor: .outrider("build", unit: "info",
+                help: "A metric with a constant '1' value labeled by version, revision and Swift version of the build."),
+            labels: [("version", BuildInfo.version), ("revision", BuildInfo.gitCommit), ("swift_version", BuildInfo.swiftVersion)]
         ).set(to: 1)
-        let reloadHelp = "Config reloads (SIGHUP) by result."
-        configReloadSuccesses = registry.makeCounter(name: "outrider_config_reloads_total", labels: [("result", "success")], help: reloadHelp)
-        configReloadFailures = registry.makeCounter(name: "outrider_config_reloads_total", labels: [("result", "failure")], help: reloadHelp)
+        let reloads = MetricNameDescriptor.outrider("config_reloads", unit: "total", help: "Config reloads (SIGHUP) by result.")
+        configReloadSuccesses = registry.makeCounter(descriptor: reloads, labels: [("result", "success")])
+        configReloadFailures = registry.makeCounter(descriptor: reloads, labels: [("result", "failure")])
         configLastReloadSuccessful = registry.makeGauge(
-            name: "outrider_config_last_reload_successful", help: "Whether the last config reload attempt was successful.")
+            descriptor: .outrider("config_last_reload_successful", help: "Whether the last config reload attempt was successful."))
         configLastReloadSuccessful.set(to: 1)
         configLastReloadSuccessTime = registry.makeGauge(
-            name: "outrider_config_last_reload_success_timestamp_seconds",
-            help: "Timestamp of the last successful config load, in seconds since the epoch.")
+            descriptor: .outrider("config_last_reload_success_timestamp", unit: "seconds",
+                help: "Timestamp of the last successful config load, in seconds since the epoch."))
     }
 
     func recordConfigLoad(success: Bool, at time: Timestamp) {
@@ -46,5 +46,12 @@ public final class SelfMetrics: Sendable {
         registry.emit(into: &out)
         process.write(into: &out)
         return out
+    }
+}
+
+extension MetricNameDescriptor {
+    /// `outrider_<name>[_<unit>]`: every metric of the agent's own carries the prefix.
+    public static func outrider(_ name: String, unit: String = "", help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "outrider", metricName: name, unitName: unit, helpText: help)
     }
 }

@@ -33,7 +33,7 @@ final class ProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .head(let head) where !head.isInformational: responseInFlight = true
+        case .head(let head) where head.status.code >= 200: responseInFlight = true
         case .end: responseInFlight = false
         default: break
         }
