@@ -8,7 +8,8 @@ public enum Prerequisite {
 
     public static func executable(_ name: String, installHint: String) -> String? {
         let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for directory in searchPath.split(separator: ":") + ["/usr/sbin", "/sbin"] {
+        let directories = searchPath.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin"]
+        for directory in directories {
             let candidate = "\(directory)/\(name)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
