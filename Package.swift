@@ -56,10 +56,14 @@ let package = Package(
             dependencies: ["CYAML"]
         ),
         .target(
+            name: "Telemetry"
+        ),
+        .target(
             name: "Agent",
             dependencies: [
                 "YAML",
                 "CBuildInfo",
+                "Telemetry",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

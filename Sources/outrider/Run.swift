@@ -21,11 +21,11 @@ struct Run: AsyncParsableCommand {
         } catch {
             switch error {
             case .unreadable:
-                Output.standardError("error: \(error)")
+                StandardError.writeLine("error: \(error)")
                 throw ExitCode(2)
             case .invalid(let errors):
-                for problem in errors.errors { Output.standardError("\(problem)") }
-                Output.standardError("\(path): invalid config, not starting")
+                for problem in errors.errors { StandardError.writeLine("\(problem)") }
+                StandardError.writeLine("\(path): invalid config, not starting")
                 throw ExitCode(1)
             }
         }

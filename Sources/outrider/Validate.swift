@@ -13,17 +13,17 @@ struct Validate: ParsableCommand {
         let path = options.path
         do {
             let loaded = try ConfigLoader().load(contentsOf: path)
-            for warning in loaded.warnings { Output.standardError("warning: \(warning)") }
+            for warning in loaded.warnings { StandardError.writeLine("warning: \(warning)") }
             print("\(path): valid")
         } catch {
             switch error {
             case .unreadable:
-                Output.standardError("error: \(error)")
+                StandardError.writeLine("error: \(error)")
                 throw ExitCode(2)
             case .invalid(let errors):
-                for problem in errors.errors { Output.standardError("\(problem)") }
+                for problem in errors.errors { StandardError.writeLine("\(problem)") }
                 let count = errors.errors.count
-                Output.standardError("\(path): \(count) error\(count == 1 ? "" : "s")")
+                StandardError.writeLine("\(path): \(count) error\(count == 1 ? "" : "s")")
                 throw ExitCode(1)
             }
         }

@@ -175,6 +175,35 @@ struct ConfigLoaderTests {
         ])
     }
 
+    @Test func namesAreUniqueAcrossSections() {
+        #expect(errors("""
+            sources:
+              app: {type: test_source}
+              server: {type: test_source}
+            exporters:
+              app: {type: test_exporter, endpoint: "http://x"}
+            """) == [
+            "outrider.yaml:3:3: sources.server: the name \"server\" is already used by the local server; names must be unique across sources, processors and exporters",
+            "outrider.yaml:5:3: exporters.app: the name \"app\" is already used by sources.app; names must be unique across sources, processors and exporters",
+        ])
+    }
+
+    @Test func aComponentMustBeAMapping() {
+        #expect(errors("sources:\n  app: test_source\n") == [
+            "outrider.yaml:2:8: sources.app: expected a mapping with a \"type\" key (one of: test_source)"
+        ])
+    }
+
+    @Test func aVariableSetToEmptyIsAnEmptyValueNotAMissingOne() {
+        let loader = ConfigLoader(catalog: .test, environment: EnvironmentSubstitution(["SERVICE_NAME": ""]))
+        do {
+            _ = try loader.load(bytes: Array("service:\n  name: ${SERVICE_NAME}\n".utf8), file: "outrider.yaml")
+            Issue.record("an empty service name must be refused")
+        } catch {
+            #expect(error.description == "outrider.yaml:2:9: service.name: must not be empty")
+        }
+    }
+
     @Test func unsetEnvironmentVariableIsNamed() {
         #expect(errors("service:\n  name: ${APP_NAME}\n") == [
             "outrider.yaml:2:9: service.name: environment variable \"APP_NAME\" is not set (write ${APP_NAME:-default} to give a default)"

@@ -35,7 +35,7 @@ struct LocalServerTests {
         #expect(document["status"] as? String == "running")
         #expect(document["ready"] as? Bool == true)
         let components = document["components"] as! [[String: Any]]
-        #expect(components.map { $0["name"] as! String } == ["server", "app", "backend"])
+        #expect(components.map { $0["name"] as! String } == ["server", "backend", "app"])
         #expect(components.map { $0["state"] as! String } == ["running", "running", "running"])
         #expect((document["config"] as! [String: Any])["generation"] as? Int == 1)
 

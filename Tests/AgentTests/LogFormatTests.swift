@@ -1,4 +1,5 @@
 @testable import Agent
+import Telemetry
 import Logging
 import Foundation
 import Testing

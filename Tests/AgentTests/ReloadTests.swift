@@ -54,6 +54,26 @@ struct ReloadTests {
         _ = try await agent.stop()
     }
 
+    @Test func shutdownStopsSourcesFirstAndExportersLast() async throws {
+        let agent = try await RunningAgent(config: """
+            log: {level: debug, format: json}
+            server: {listen: "127.0.0.1:0"}
+            sources:
+              app: {type: test_source}
+            processors:
+              tag: {type: test_processor}
+            exporters:
+              backend: {type: test_exporter, endpoint: "http://127.0.0.1:1"}
+            pipelines:
+              logs: {sources: [app], processors: [tag], exporters: [backend]}
+            """)
+        _ = try await agent.stop()
+        let stopped = agent.capture.all.filter { $0.contains("component stopped") }.compactMap { line in
+            ["app", "tag", "backend"].first { line.contains(#""component":"\#($0)""#) }
+        }
+        #expect(stopped == ["app", "tag", "backend"])
+    }
+
     @Test func shutdownDrainsWithinTheTimeout() async throws {
         let agent = try await RunningAgent(config: LocalServerTests.config)
         let took = try await agent.stop()

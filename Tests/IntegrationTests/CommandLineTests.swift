@@ -14,7 +14,8 @@ struct CommandLineTests {
     @Test(arguments: ["config/outrider.yaml", "config/sidecar.yaml"])
     func bundledConfigsAreValid(_ file: String) async throws {
         let path = "\(AgentProcess.repositoryRoot)/\(file)"
-        let result = try await run(["validate", "--config", path], environment: ["SERVICE_NAME": "checkout"])
+        // No SERVICE_NAME or POD_NAME here: the bundled configs validate on a bare machine.
+        let result = try await run(["validate", "--config", path])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("\(path): valid"))
     }

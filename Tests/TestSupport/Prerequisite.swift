@@ -32,23 +32,29 @@ public enum Command {
 
     public static func run(_ executable: String, _ arguments: [String], input: [UInt8] = [],
                            environment: [String: String]? = nil, timeoutSeconds: Double = 60) throws -> Result {
+        // Output goes to a file, not a pipe: a full pipe would block the child, and reading
+        // the pipe to its end would block us past the timeout.
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("outrider-cmd-\(UUID().uuidString)").path
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
         let stdin = Pipe()
-        let stdout = Pipe()
         process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stdout
+        process.standardOutput = output
+        process.standardError = output
         try process.run()
         stdin.fileHandleForWriting.write(Data(input))
         try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         while process.isRunning && Date() < deadline { usleep(10_000) }
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self))
+        try output.close()
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        return Result(status: process.terminationStatus, output: text)
     }
 }

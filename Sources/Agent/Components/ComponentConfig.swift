@@ -1,10 +1,11 @@
+import Telemetry
 import Logging
 import ServiceLifecycle
 
 /// The config of one component type (`type: host_metrics`, `type: otlp_http`, …). Each
 /// component owns its config struct, defaults and validation, as in the OpenTelemetry
 /// Collector; registering the type in a `ComponentCatalog` is all the wiring it needs.
-public protocol ComponentConfig: Decodable, Sendable {
+public protocol ComponentConfig: Decodable, Sendable, Equatable {
     /// The word used after `type:` in the config file.
     static var typeName: String { get }
     static var kind: ComponentKind { get }
@@ -20,6 +21,11 @@ public protocol ComponentConfig: Decodable, Sendable {
 
 extension ComponentConfig {
     public func validate() -> [ConfigProblem] { [] }
+
+    /// Whether a reloaded config changed this component's settings.
+    public func isSame(as other: any ComponentConfig) -> Bool {
+        (other as? Self) == self
+    }
 }
 
 /// What a component gets from the agent when it is built.

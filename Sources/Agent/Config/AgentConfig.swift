@@ -33,6 +33,17 @@ public struct AgentConfig: Sendable {
         }
     }
 
+    /// Whether some pipeline names this component; unused components do not run.
+    public func isUsed(_ component: ComponentDeclaration) -> Bool {
+        pipelines.contains { pipeline in
+            switch component.kind {
+            case .source: pipeline.sources.contains(component.name)
+            case .processor: pipeline.processors.contains(component.name)
+            case .exporter: pipeline.exporters.contains(component.name)
+            }
+        }
+    }
+
     mutating func setComponents(_ declarations: [ComponentDeclaration], of kind: ComponentKind) {
         switch kind {
         case .source: sources = declarations

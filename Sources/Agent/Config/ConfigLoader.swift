@@ -61,16 +61,6 @@ public struct ConfigLoader: Sendable {
     }
 }
 
-/// The top level of the file: each section is kept as a node and decoded on its own.
-private struct Sections: Decodable {
-    var service: Node?
-    var log: Node?
-    var server: Node?
-    var sources: Node?
-    var processors: Node?
-    var exporters: Node?
-    var pipelines: Node?
-}
 
 /// One run of the loader over one file, collecting errors as it goes.
 private struct LoadPass {
@@ -90,18 +80,17 @@ private struct LoadPass {
 
     mutating func run(_ bytes: [UInt8]) -> AgentConfig? {
         let root: Node
-        let sections: Sections
         do {
             root = try YAMLParser.parse(bytes, file: file)
-            if root.isNull {
-                warnings.append(YAMLError(file: file, mark: nil, path: "", message: "the config file is empty; running with defaults"))
-                return AgentConfig(file: file)
-            }
-            sections = try decoder.decode(Sections.self, from: root, file: file, path: [])
         } catch {
             errors.append(error)
             return nil
         }
+        if root.isNull {
+            warnings.append(YAMLError(file: file, mark: nil, path: "", message: "the config file is empty; running with defaults"))
+            return AgentConfig(file: file)
+        }
+        guard let sections = sections(of: root) else { return nil }
 
         var config = AgentConfig(file: file)
         if let node = sections.service, let value = decode(ServiceSettings.self, node, ["service"]) {
@@ -115,23 +104,63 @@ private struct LoadPass {
             config.server = value
             report(value.validate(), in: node, at: ["server"])
         }
-        let sectionNodes: [ComponentKind: Node?] = [
-            .source: sections.sources, .processor: sections.processors, .exporter: sections.exporters,
-        ]
+        var taken: [String: String] = ["server": "the local server"]
         for kind in ComponentKind.allCases {
-            guard let node = sectionNodes[kind] ?? nil else { continue }
-            config.setComponents(components(of: kind, in: node), of: kind)
+            guard let node = sections.components[kind] else { continue }
+            config.setComponents(components(of: kind, in: node, taken: &taken), of: kind)
         }
         if let node = sections.pipelines {
             config.pipelines = pipelines(in: node, config: config)
         }
-        warnUnused(config, root: root)
+        warnUnused(config)
         return config
+    }
+
+    /// The top-level sections. Read pair by pair rather than decoded, so an unknown or
+    /// misspelt section is one error among the others instead of the end of the load.
+    private struct Sections {
+        var service: Node?
+        var log: Node?
+        var server: Node?
+        var components: [ComponentKind: Node] = [:]
+        var pipelines: Node?
+    }
+
+    private mutating func sections(of root: Node) -> Sections? {
+        guard let pairs = root.mappingValue else {
+            fail("expected a mapping of sections (service, log, server, sources, processors, exporters, pipelines)", at: root, [])
+            return nil
+        }
+        let known = ["service", "log", "server", "sources", "processors", "exporters", "pipelines"]
+        var sections = Sections()
+        for pair in pairs {
+            let key = pair.key.scalarValue ?? ""
+            switch key {
+            case "service": sections.service = pair.value
+            case "log": sections.log = pair.value
+            case "server": sections.server = pair.value
+            case "sources": sections.components[.source] = pair.value
+            case "processors": sections.components[.processor] = pair.value
+            case "exporters": sections.components[.exporter] = pair.value
+            case "pipelines": sections.pipelines = pair.value
+            default:
+                var message = "unknown key \"\(key)\""
+                if let near = key.closestMatch(among: known) {
+                    message += " (did you mean \"\(near)\"?)"
+                } else {
+                    message += " (valid keys: \(known.sorted().joined(separator: ", ")))"
+                }
+                fail(message, at: pair.key, [key])
+            }
+        }
+        return sections
     }
 
     // MARK: - Components
 
-    private mutating func components(of kind: ComponentKind, in section: Node) -> [ComponentDeclaration] {
+    /// - Parameter taken: names already declared, across all sections: names label metrics
+    ///   and health entries, so a source and an exporter may not share one.
+    private mutating func components(of kind: ComponentKind, in section: Node, taken: inout [String: String]) -> [ComponentDeclaration] {
         guard let pairs = mapping(section, path: [kind.section]) else { return [] }
         var declarations: [ComponentDeclaration] = []
         for pair in pairs {
@@ -141,7 +170,16 @@ private struct LoadPass {
                 fail("\(kind) names may use letters, digits, \"_\", \"-\", \".\" and \"/\", got \"\(name)\"", at: pair.key, path)
                 continue
             }
+            if let owner = taken[name] {
+                fail("the name \"\(name)\" is already used by \(owner); names must be unique across sources, processors and exporters", at: pair.key, path)
+                continue
+            }
+            taken[name] = "\(kind.section).\(name)"
             guard let node = substituted(pair.value, path) else { continue }
+            guard node.mappingValue != nil else {
+                fail("expected a mapping with a \"type\" key (one of: \(known(kind)))", at: node, path)
+                continue
+            }
             guard let typeNode = node["type"] else {
                 fail("missing required key \"type\" (one of: \(known(kind)))", at: node, path)
                 continue
@@ -212,7 +250,7 @@ private struct LoadPass {
             for (kind, references) in [
                 (ComponentKind.source, settings.sources), (.processor, settings.processors), (.exporter, settings.exporters),
             ] {
-                lists[kind] = check(references, kind: kind, signal: signal, declared: declared[kind] ?? [:], pipeline: pair.value, path: path)
+                lists[kind] = check(references, kind: kind, signal: signal, declared: declared[kind] ?? [:])
             }
             if settings.sources.isEmpty { fail("a pipeline needs at least one source", at: node["sources"] ?? node, path + ["sources"]) }
             if settings.exporters.isEmpty { fail("a pipeline needs at least one exporter", at: node["exporters"] ?? node, path + ["exporters"]) }
@@ -224,11 +262,10 @@ private struct LoadPass {
     }
 
     private mutating func check(
-        _ references: [Located<String>], kind: ComponentKind, signal: Signal,
-        declared: [String: ComponentDeclaration], pipeline: Node, path: [String]
+        _ references: [Located<String>], kind: ComponentKind, signal: Signal, declared: [String: ComponentDeclaration]
     ) -> [String] {
         var names: [String] = []
-        for (index, reference) in references.enumerated() {
+        for reference in references {
             let name = reference.value
             let location = YAMLError(file: file, mark: reference.mark, path: reference.path, message: "")
             guard let component = declared[name] else {
@@ -253,23 +290,15 @@ private struct LoadPass {
                     message: "\(kind) \"\(name)\" (type \(component.typeName)) does not carry \(signal); it carries \(carried)"))
                 continue
             }
-            _ = index
             names.append(name)
         }
         return names
     }
 
-    private mutating func warnUnused(_ config: AgentConfig, root: Node) {
+    private mutating func warnUnused(_ config: AgentConfig) {
         for kind in ComponentKind.allCases {
             for component in config.components(of: kind) {
-                let used = config.pipelines.contains { pipeline in
-                    switch kind {
-                    case .source: pipeline.sources.contains(component.name)
-                    case .processor: pipeline.processors.contains(component.name)
-                    case .exporter: pipeline.exporters.contains(component.name)
-                    }
-                }
-                if !used {
+                if !config.isUsed(component) {
                     warnings.append(YAMLError(
                         file: file, mark: component.mark, path: "\(kind.section).\(component.name)",
                         message: "\(kind) is not used by any pipeline and will not run"))

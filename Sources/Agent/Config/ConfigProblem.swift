@@ -17,10 +17,6 @@ public struct ConfigProblem: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         path.isEmpty ? message : "\(ConfigPath.render(path)): \(message)"
     }
-
-    func prefixed(by prefix: [String]) -> ConfigProblem {
-        ConfigProblem(message, at: prefix + path)
-    }
 }
 
 /// Config paths: rendered as `pipelines.logs.sources[1]` in messages.

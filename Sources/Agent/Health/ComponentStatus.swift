@@ -1,7 +1,9 @@
+import Telemetry
+
 /// What the agent knows about one of its running parts, as /status shows it.
 public struct ComponentStatus: Sendable, Hashable {
     public enum State: String, Sendable, Hashable {
-        case starting, running, stopping, stopped, failed
+        case starting, running, stopped, failed
     }
 
     public struct LastError: Sendable, Hashable {

@@ -1,3 +1,4 @@
+import Telemetry
 import Synchronization
 
 /// The agent's view of its own health: what /healthz, /readyz and /status report.
@@ -44,13 +45,6 @@ public final class HealthRegistry: Sendable {
                 gatesReadiness: gatesReadiness, ready: false, lastError: nil, counters: [:])
         }
         return ComponentHealth(registry: self, name: name)
-    }
-
-    public func unregister(name: String) {
-        state.withLock { state in
-            state.components[name] = nil
-            state.order.removeAll { $0 == name }
-        }
     }
 
     func update(_ name: String, _ change: (inout ComponentStatus, Timestamp) -> Void) {
@@ -110,13 +104,6 @@ public struct ComponentHealth: Sendable {
     /// The component accepts data now (a source is reading, a receiver is listening).
     public func ready() {
         registry.update(name) { status, _ in status.ready = true }
-    }
-
-    public func stopping() {
-        registry.update(name) { status, now in
-            status.state = .stopping
-            status.since = now
-        }
     }
 
     public func stopped() {

@@ -1,3 +1,4 @@
+import Telemetry
 import Logging
 import NIOCore
 import NIOPosix
@@ -76,30 +77,30 @@ public final class AgentRuntime: Sendable {
         self.services = services
     }
 
-    /// Components that some pipeline uses, in declaration order; unused ones do not run.
+    /// Components that some pipeline uses, exporters first: ServiceGroup stops services in
+    /// reverse order, so on SIGTERM the sources stop taking data in first, then processors,
+    /// and the exporters last, once there is nothing more to flush to them.
     static func runnableComponents(of config: AgentConfig) -> [ComponentDeclaration] {
-        ComponentKind.allCases.flatMap { kind in
-            config.components(of: kind).filter { component in
-                config.pipelines.contains { pipeline in
-                    switch kind {
-                    case .source: pipeline.sources.contains(component.name)
-                    case .processor: pipeline.processors.contains(component.name)
-                    case .exporter: pipeline.exporters.contains(component.name)
-                    }
-                }
-            }
+        [ComponentKind.exporter, .processor, .source].flatMap { kind in
+            config.components(of: kind).filter(config.isUsed)
         }
     }
 
+    /// After `shutdown_timeout`, tasks still draining are cancelled and get this long to end
+    /// before ServiceGroup gives up on them: the whole stop takes at most the sum.
+    static let cancellationGrace = Duration.seconds(2)
+
     /// Runs until a shutdown signal (or `shutdown()`), then drains within `shutdown_timeout`.
     public func run() async throws {
+        // SIGHUP is trapped before any service starts: its default action would end the process.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         let services = self.services + [
-            .init(service: ConfigReloader(reload: { [weak self] in self?.reload() })),
-            .init(service: ShutdownAnnouncer(health: health)),
+            .init(service: ConfigReloader(signals: hangups, reload: { [weak self] in self?.reload() })),
+            .init(service: ReadinessPhase(health: health)),
         ]
         var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: signals, logger: logger)
         configuration.maximumGracefulShutdownDuration = configState.config.server.shutdownTimeout.duration
-        configuration.maximumCancellationDuration = .seconds(5)
+        configuration.maximumCancellationDuration = Self.cancellationGrace
         let serviceGroup = ServiceGroup(configuration: configuration)
         group.withLock { $0 = serviceGroup }
         logger.info("outrider started", metadata: [
@@ -157,11 +158,15 @@ public final class AgentRuntime: Sendable {
         var needRestart: [String] = []
         if new.server.listen != old.server.listen { needRestart.append("server.listen") }
         if new.server.maxRequestBody != old.server.maxRequestBody { needRestart.append("server.max_request_body") }
+        if new.server.shutdownTimeout != old.server.shutdownTimeout { needRestart.append("server.shutdown_timeout") }
         if new.service != old.service { needRestart.append("service") }
         for kind in ComponentKind.allCases {
-            let before = old.components(of: kind).map { "\($0.name)=\($0.typeName)" }
-            let after = new.components(of: kind).map { "\($0.name)=\($0.typeName)" }
-            if before != after { needRestart.append(kind.section) }
+            let before = old.components(of: kind)
+            let after = new.components(of: kind)
+            let changed = before.count != after.count || zip(before, after).contains { old, new in
+                old.name != new.name || !old.config.isSame(as: new.config)
+            }
+            if changed { needRestart.append(kind.section) }
         }
         if new.pipelines != old.pipelines { needRestart.append("pipelines") }
         if !needRestart.isEmpty {

@@ -1,3 +1,4 @@
+import Telemetry
 import Synchronization
 import YAML
 

@@ -14,6 +14,7 @@ struct SupervisedService: Service {
         do {
             try await inner.run()
             if isShuttingDown {
+                logger.debug("component stopped")
                 health.stopped()
             } else {
                 logger.error("component stopped on its own")
@@ -21,6 +22,7 @@ struct SupervisedService: Service {
             }
         } catch {
             if isShuttingDown || error is CancellationError {
+                logger.debug("component stopped", metadata: ["reason": "\(error)"])
                 health.stopped()
             } else {
                 logger.error("component failed", error: error)

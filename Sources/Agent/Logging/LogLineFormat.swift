@@ -1,3 +1,4 @@
+import Telemetry
 import Logging
 
 /// Renders one log event as bytes, in the platform's JSON shape or as text for people.

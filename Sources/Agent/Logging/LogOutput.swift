@@ -1,10 +1,6 @@
+import Telemetry
 import Logging
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The one place the agent's own log lines go. Shared by every `AgentLogHandler`, so a
 /// config reload (SIGHUP) can change level and format for all loggers at once.
@@ -30,7 +26,7 @@ public final class LogOutput: Sendable {
         self.state = Mutex(State(settings: settings))
         self.service = service
         self.clock = clock
-        self.sink = sink ?? LogOutput.writeToStandardError
+        self.sink = sink ?? StandardError.write
     }
 
     public var settings: LogSettings {
@@ -48,20 +44,5 @@ public final class LogOutput: Sendable {
         }
         line.append(UInt8(ascii: "\n"))
         sink(line)
-    }
-
-    /// One write(2) per line, so lines from concurrent tasks never interleave on a pipe.
-    private static let writeToStandardError: @Sendable ([UInt8]) -> Void = { line in
-        line.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(2, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return  // nowhere left to report a failure to report
-                }
-                offset += written
-            }
-        }
     }
 }

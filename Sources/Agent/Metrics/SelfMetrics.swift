@@ -1,3 +1,4 @@
+import Telemetry
 import Prometheus
 
 /// The agent's own metrics: a Prometheus registry components register into, plus the

@@ -3,7 +3,11 @@ import NIOHTTP1
 
 /// Serves one connection of the local server: reads a request, answers it from
 /// `LocalRoutes`. Bodies are counted, not kept (no endpoint takes one); one larger than
-/// `maxBody` gets 413 and the connection is closed, so a client cannot make us buffer.
+/// `maxBody` gets 413 at once and our side of the connection is shut, so the client sees
+/// the answer and then EOF. The rest of its body is read and dropped before the socket
+/// closes — closing with unread input makes the kernel send a reset that can destroy the
+/// 413 before the client reads it (nginx's "lingering close") — up to `discardLimit`,
+/// past which the connection is cut.
 final class LocalHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -13,6 +17,7 @@ final class LocalHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var request: HTTPRequestHead?
     private var bodyBytes = 0
     private var rejected = false
+    private static let discardLimit = 4 << 20
 
     init(routes: LocalRoutes, maxBody: Int) {
         self.routes = routes
@@ -29,11 +34,18 @@ final class LocalHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 reject(context: context)
             }
         case .body(let chunk):
-            guard !rejected else { return }
             bodyBytes += chunk.readableBytes
-            if bodyBytes > maxBody { reject(context: context) }
+            if rejected {
+                if bodyBytes > maxBody + Self.discardLimit { context.close(promise: nil) }
+            } else if bodyBytes > maxBody {
+                reject(context: context)
+            }
         case .end:
-            guard !rejected, let head = request else { return }
+            if rejected {
+                context.close(promise: nil)
+                return
+            }
+            guard let head = request else { return }
             request = nil
             let response = routes.respond(method: head.method, uri: head.uri)
             send(response, context: context, version: head.version, keepAlive: head.isKeepAlive, includeBody: head.method != .HEAD)
@@ -44,11 +56,15 @@ final class LocalHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         rejected = true
         let version = request?.version ?? .http1_1
         let response = LocalResponse.text(.payloadTooLarge, "413 request body larger than \(maxBody) bytes")
-        send(response, context: context, version: version, keepAlive: false, includeBody: true)
+        send(response, context: context, version: version, keepAlive: false, includeBody: true, closeAfter: false)
+        let channel = context.channel
+        context.flush()
+        channel.close(mode: .output, promise: nil)
     }
 
     private func send(
-        _ response: LocalResponse, context: ChannelHandlerContext, version: HTTPVersion, keepAlive: Bool, includeBody: Bool
+        _ response: LocalResponse, context: ChannelHandlerContext, version: HTTPVersion, keepAlive: Bool, includeBody: Bool,
+        closeAfter: Bool = true
     ) {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: response.contentType)
@@ -61,7 +77,7 @@ final class LocalHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))), promise: nil)
         }
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !keepAlive {
+        if !keepAlive && closeAfter {
             let channel = context.channel
             done.whenComplete { _ in channel.close(promise: nil) }
         }

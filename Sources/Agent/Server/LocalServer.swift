@@ -53,9 +53,15 @@ public final class LocalServer: Service, Sendable {
             "address": "\(address.map(Self.render) ?? settings.listen.description)",
             "endpoints": "\(settings.paths.all.map(\.path).joined(separator: " "))",
         ])
-        try await withGracefulShutdownHandler {
-            try await channel.closeFuture.get()
-        } onGracefulShutdown: {
+        // Closes on graceful shutdown, and on cancellation too: waiting on a future does not
+        // observe cancellation by itself, and a stuck server would stall the whole exit.
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
+                try await channel.closeFuture.get()
+            } onGracefulShutdown: {
+                channel.close(promise: nil)
+            }
+        } onCancel: {
             channel.close(promise: nil)
         }
         logger.info("local server stopped")
