@@ -59,11 +59,16 @@ let package = Package(
             name: "Telemetry"
         ),
         .target(
+            name: "HostMetrics",
+            dependencies: ["Telemetry"]
+        ),
+        .target(
             name: "Agent",
             dependencies: [
                 "YAML",
                 "CBuildInfo",
                 "Telemetry",
+                "HostMetrics",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -89,6 +94,11 @@ let package = Package(
         .testTarget(
             name: "YAMLTests",
             dependencies: ["YAML"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "HostMetricsTests",
+            dependencies: ["HostMetrics"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

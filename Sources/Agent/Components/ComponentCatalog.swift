@@ -17,6 +17,7 @@ public struct ComponentCatalog: Sendable {
     /// Every component type that ships with Outrider.
     public static var standard: ComponentCatalog {
         ComponentCatalog()
+            .registering(HostMetricsSourceConfig.self)
     }
 
     public mutating func register<Config: ComponentConfig>(_ type: Config.Type) {

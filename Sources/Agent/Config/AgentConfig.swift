@@ -33,9 +33,10 @@ public struct AgentConfig: Sendable {
         }
     }
 
-    /// Whether some pipeline names this component; unused components do not run.
+    /// Whether the component runs: some pipeline names it, or its type has work of its own
+    /// (serving /metrics). Unused components do not run.
     public func isUsed(_ component: ComponentDeclaration) -> Bool {
-        pipelines.contains { pipeline in
+        type(of: component.config).runsWithoutPipeline || pipelines.contains { pipeline in
             switch component.kind {
             case .source: pipeline.sources.contains(component.name)
             case .processor: pipeline.processors.contains(component.name)

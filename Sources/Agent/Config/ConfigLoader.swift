@@ -1,3 +1,4 @@
+import Telemetry
 import YAML
 
 /// Everything wrong with a config file, in file order, each as `file:line:column: path: message`.

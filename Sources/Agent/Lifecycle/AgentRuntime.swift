@@ -68,7 +68,8 @@ public final class AgentRuntime: Sendable {
             let componentHealth = health.register(
                 name: declaration.name, kind: declaration.kind.rawValue, gatesReadiness: declaration.kind == .source)
             let context = ComponentContext(
-                name: declaration.name, kind: declaration.kind, logger: componentLogger, health: componentHealth, clock: clock)
+                name: declaration.name, kind: declaration.kind, logger: componentLogger, health: componentHealth, clock: clock,
+                metrics: metrics)
             let service = try declaration.config.makeService(context)
             services.append(.init(
                 service: SupervisedService(inner: service, health: componentHealth, logger: componentLogger),

@@ -1,11 +1,19 @@
 import Telemetry
+import HostMetrics
 import Prometheus
+import Synchronization
+import Telemetry
 
-/// The agent's own metrics: a Prometheus registry components register into, plus the
-/// process and build series every exporter of this kind is expected to have.
+/// Everything /metrics serves: the agent's own metrics (a Prometheus registry components
+/// register into, the process and build series) and what scrape sources such as the
+/// `host_metrics` source render at scrape time.
 public final class SelfMetrics: Sendable {
+    /// Renders a component's families into the /metrics body, fresh at each scrape.
+    public typealias ScrapeSource = @Sendable (inout [UInt8]) -> Void
+
     public let registry: PrometheusCollectorRegistry
-    let process: ProcessMetrics
+    let process: SelfProcessCollector
+    private let scrapeSources = Mutex<[(name: String, render: ScrapeSource)]>([])
     let configReloadSuccesses: Counter
     let configReloadFailures: Counter
     let configLastReloadSuccessful: Gauge
@@ -13,7 +21,7 @@ public final class SelfMetrics: Sendable {
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), procRoot: String = "/proc") {
         self.registry = registry
-        self.process = ProcessMetrics(procRoot: procRoot)
+        self.process = SelfProcessCollector(paths: HostPaths(procRoot: procRoot))
         registry.makeGauge(
             descriptor: .outrider("build", unit: "info",
                 help: "A metric with a constant '1' value labeled by version, revision and Swift version of the build."),
@@ -40,12 +48,27 @@ public final class SelfMetrics: Sendable {
         recordConfigLoad(success: success, at: time)
     }
 
+    public func addScrapeSource(_ name: String, _ render: @escaping ScrapeSource) {
+        scrapeSources.withLock { $0.append((name, render)) }
+    }
+
+    public func removeScrapeSource(_ name: String) {
+        scrapeSources.withLock { $0.removeAll { $0.name == name } }
+    }
+
     /// The /metrics body in Prometheus text exposition format 0.0.4.
     public func exposition() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(8 * 1024)
+        out.reserveCapacity(32 * 1024)
         registry.emit(into: &out)
-        process.write(into: &out)
+        var families: [MetricFamily] = []
+        // Without a readable /proc the process_* series are left out rather than zero.
+        if (try? process.collect(into: &families)) != nil {
+            PrometheusText.write(families, into: &out)
+        }
+        for source in scrapeSources.withLock({ $0 }) {
+            source.render(&out)
+        }
         return out
     }
 }

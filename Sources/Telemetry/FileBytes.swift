@@ -4,7 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Reads small whole files (configs, /proc entries) without Foundation.
+/// Reads small whole files (configs, /proc and cgroup entries) without Foundation. It lives
+/// in the lowest module so every layer reads files the same way.
 public enum FileBytes {
     public struct ReadError: Error, Sendable, CustomStringConvertible {
         public var path: String

@@ -1,0 +1,34 @@
+import Telemetry
+
+/// One named group of host or container metrics (`cpu`, `memory`, `cgroup`, …), enabled by
+/// name in the `host_metrics` source's `collectors:` list.
+///
+/// A collector reads its files and appends families; it throws when its files are missing
+/// or unreadable, and the `HostMetricsCollection` skips it for that round and counts it.
+public protocol HostCollector: Sendable {
+    var name: String { get }
+    func collect(into families: inout [MetricFamily]) throws
+}
+
+/// Where the host's pseudo-filesystems are. In a container with the host's /proc mounted at
+/// /host/proc these are `/host/proc` etc.; tests point them at fixture trees.
+public struct HostPaths: Sendable, Hashable {
+    public var procRoot: String
+    public var sysRoot: String
+    public var cgroupRoot: String
+    /// Prefix to put before mount points for statfs when the host's / is mounted elsewhere.
+    public var rootfs: String
+
+    public init(procRoot: String = "/proc", sysRoot: String = "/sys", cgroupRoot: String = "/sys/fs/cgroup", rootfs: String = "/") {
+        self.procRoot = procRoot
+        self.sysRoot = sysRoot
+        self.cgroupRoot = cgroupRoot
+        self.rootfs = rootfs
+    }
+
+    public func proc(_ relative: String) -> String { procRoot + "/" + relative }
+
+    public func read(_ path: String) throws -> [UInt8] {
+        try FileBytes.contents(of: path)
+    }
+}

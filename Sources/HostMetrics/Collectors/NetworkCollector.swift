@@ -1,0 +1,55 @@
+import Telemetry
+
+/// node_exporter's `netdev` collector: `node_network_{receive,transmit}_*_total{device}`
+/// from /proc/net/dev, plus `receive_nohandler` from sysfs where the kernel has it
+/// (node_exporter reads that counter over netlink; /proc/net/dev lacks it).
+public struct NetworkCollector: HostCollector {
+    public let name = "network"
+    let paths: HostPaths
+    let excludedDevices: Set<String>
+
+    /// `lo` is left out by default, as node_exporter does.
+    public static let defaultExcludedDevices: Set<String> = ["lo"]
+
+    public init(paths: HostPaths, excludedDevices: Set<String> = NetworkCollector.defaultExcludedDevices) {
+        self.paths = paths
+        self.excludedDevices = excludedDevices
+    }
+
+    public func collect(into families: inout [MetricFamily]) throws {
+        let netdev = try NetDev.parse(try paths.read(paths.proc("net/dev")))
+        let interfaces = netdev.interfaces.filter { !excludedDevices.contains($0.name) }
+        typealias Field = (suffix: String, value: (NetDev.Interface) -> UInt64)
+        let receive: [Field] = [
+            ("bytes", { $0.receive.bytes }), ("compressed", { $0.receive.compressed }), ("drop", { $0.receive.dropped }),
+            ("errs", { $0.receive.errors }), ("fifo", { $0.receive.fifo }), ("frame", { $0.receive.frame }),
+            ("multicast", { $0.receive.multicast }), ("packets", { $0.receive.packets }),
+        ]
+        let transmit: [Field] = [
+            ("bytes", { $0.transmit.bytes }), ("carrier", { $0.transmit.carrier }), ("colls", { $0.transmit.collisions }),
+            ("compressed", { $0.transmit.compressed }), ("drop", { $0.transmit.dropped }), ("errs", { $0.transmit.errors }),
+            ("fifo", { $0.transmit.fifo }), ("packets", { $0.transmit.packets }),
+        ]
+        for (direction, fields) in [("receive", receive), ("transmit", transmit)] {
+            for field in fields {
+                var family = MetricFamily(
+                    name: "node_network_\(direction)_\(field.suffix)_total",
+                    help: "Network device statistic \(direction)_\(field.suffix).", kind: .counter,
+                    unit: field.suffix == "bytes" ? "By" : "")
+                for interface in interfaces {
+                    family.add(Double(field.value(interface)), ["device": interface.name])
+                }
+                families.append(family)
+            }
+        }
+        var nohandler = MetricFamily(
+            name: "node_network_receive_nohandler_total", help: "Network device statistic receive_nohandler.", kind: .counter)
+        for interface in interfaces {
+            let path = "\(paths.sysRoot)/class/net/\(interface.name)/statistics/rx_nohandler"
+            if let bytes = try? paths.read(path), let value = try? CgroupSingleValue.number(bytes, file: path) {
+                nohandler.add(Double(value), ["device": interface.name])
+            }
+        }
+        families.append(nohandler)
+    }
+}

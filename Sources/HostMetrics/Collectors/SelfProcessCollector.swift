@@ -1,0 +1,30 @@
+import Telemetry
+
+/// The agent's own `process_*` metrics, named as Prometheus client libraries name them so
+/// the usual process dashboards work on the sidecar unchanged.
+public struct SelfProcessCollector: HostCollector {
+    public let name = "self"
+    let paths: HostPaths
+    let bootTime: Double
+
+    public init(paths: HostPaths = HostPaths()) {
+        self.paths = paths
+        self.bootTime = ProcessSample.bootTime(paths: paths) ?? 0
+    }
+
+    public func collect(into families: inout [MetricFamily]) throws {
+        let sample = try ProcessSample.read("self", paths: paths, bootTime: bootTime)
+        func metric(_ name: String, _ help: String, _ kind: MetricFamily.Kind, _ value: Double?) {
+            guard let value else { return }
+            var family = MetricFamily(name: name, help: help, kind: kind)
+            family.add(value)
+            families.append(family)
+        }
+        metric("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", .counter, sample.cpuSeconds)
+        metric("process_resident_memory_bytes", "Resident memory size in bytes.", .gauge, Double(sample.residentBytes))
+        metric("process_virtual_memory_bytes", "Virtual memory size in bytes.", .gauge, Double(sample.virtualBytes))
+        metric("process_start_time_seconds", "Start time of the process since unix epoch in seconds.", .gauge, sample.startTimeSeconds)
+        metric("process_open_fds", "Number of open file descriptors.", .gauge, sample.openFDs.map { Double($0) })
+        metric("process_max_fds", "Maximum number of open file descriptors.", .gauge, sample.maxFDs.map { Double($0) })
+    }
+}
