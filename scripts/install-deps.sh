@@ -2,11 +2,12 @@
 # Installs the system packages Outrider builds and tests against, if any is missing.
 #   libyaml-dev   the config parser (CYAML)
 #   prometheus    promtool, which the tests run on /metrics (`--with-test-tools`)
+#   prometheus-node-exporter  the real thing the host metrics are cross-checked against
 set -euo pipefail
 
 packages=(libyaml-dev pkg-config)
 if [ "${1:-}" = "--with-test-tools" ]; then
-  packages+=(prometheus)
+  packages+=(prometheus prometheus-node-exporter)
 fi
 
 missing=()

@@ -108,7 +108,7 @@ struct ConfigLoaderTests {
         ("sources:\n  app:\n    type: test_sorce\n",
          ["outrider.yaml:3:11: sources.app.type: unknown source type \"test_sorce\" (did you mean \"test_source\"?)"]),
         ("sources:\n  app:\n    type: kafka\n",
-         ["outrider.yaml:3:11: sources.app.type: unknown source type \"kafka\" (this build supports: test_source)"]),
+         ["outrider.yaml:3:11: sources.app.type: unknown source type \"kafka\" (this build supports: host_metrics, test_source)"]),
         ("exporters:\n  out:\n    endpoint: http://x\n",
          ["outrider.yaml:3:5: exporters.out: missing required key \"type\" (one of: test_exporter)"]),
         // Unknown key inside a component, suggested from the component's own keys.
@@ -190,7 +190,7 @@ struct ConfigLoaderTests {
 
     @Test func aComponentMustBeAMapping() {
         #expect(errors("sources:\n  app: test_source\n") == [
-            "outrider.yaml:2:8: sources.app: expected a mapping with a \"type\" key (one of: test_source)"
+            "outrider.yaml:2:8: sources.app: expected a mapping with a \"type\" key (one of: host_metrics, test_source)"
         ])
     }
 
@@ -202,6 +202,24 @@ struct ConfigLoaderTests {
         } catch {
             #expect(error.description == "outrider.yaml:2:9: service.name: must not be empty")
         }
+    }
+
+    @Test(arguments: [
+        ("sources:\n  host: {type: host_metrics, collectors: [cpu, memry]}\n",
+         "outrider.yaml:2:48: sources.host.collectors[1]: expected one of cpu, memory, load, pressure, network, disk, filesystem, cgroup, process, got \"memry\" (did you mean \"memory\"?)"),
+        ("sources:\n  host: {type: host_metrics, collectors: [cpu, process]}\n",
+         "outrider.yaml:2:42: sources.host.collectors: the process collector needs process: {pid: N} or process: {name: NAME}"),
+        ("sources:\n  host: {type: host_metrics, process: {pid: 1, name: java}}\n",
+         "outrider.yaml:2:39: sources.host.process: give either pid or name, not both"),
+        ("sources:\n  host: {type: host_metrics, interval: 500ms}\n",
+         "outrider.yaml:2:40: sources.host.interval: must be at least 1s"),
+        ("sources:\n  host: {type: host_metrics, proc_root: host/proc}\n",
+         "outrider.yaml:2:41: sources.host.proc_root: must be an absolute path, got \"host/proc\""),
+        ("sources:\n  host: {type: host_metrics, filesystem: {mount_points_exclude: [dev]}}\n",
+         "outrider.yaml:2:66: sources.host.filesystem.mount_points_exclude[0]: expected an absolute path (\"/dev\") or a path with /* (\"/var/lib/docker/*\"), got \"dev\""),
+    ])
+    func hostMetricsSettingsAreValidated(_ document: String, _ expected: String) {
+        #expect(errors(document) == [expected])
     }
 
     @Test func unsetEnvironmentVariableIsNamed() {

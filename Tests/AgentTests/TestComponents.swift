@@ -89,4 +89,5 @@ extension ComponentCatalog {
         .registering(TestSourceConfig.self)
         .registering(TestExporterConfig.self)
         .registering(TestProcessorConfig.self)
+        .registering(HostMetricsSourceConfig.self)
 }

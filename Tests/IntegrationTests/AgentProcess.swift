@@ -2,7 +2,8 @@ import Foundation
 import Synchronization
 import TestSupport
 
-/// The built `outrider` binary, run as a child process the way Kubernetes runs it.
+/// A child process with its output captured: the built `outrider` binary, run the way
+/// Kubernetes runs it, or a real program a test compares against (node_exporter).
 final class AgentProcess: Sendable {
     /// swift build puts the binary next to the test bundle.
     static var binary: String {
@@ -25,9 +26,9 @@ final class AgentProcess: Sendable {
     private let process: Process
     private let output = Output()
 
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    init(_ arguments: [String], environment: [String: String] = [:], executable: String = AgentProcess.binary) throws {
         process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let pipe = Pipe()

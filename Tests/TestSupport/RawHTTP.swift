@@ -85,6 +85,25 @@ public enum RawHTTP {
             guard let colon = line.firstIndex(of: ":") else { return nil }
             return (String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
         }
-        return Response(status: status, headers: headers, body: String(text[split.upperBound...]), raw: raw)
+        var body = String(text[split.upperBound...])
+        if headers.contains(where: { $0.name.lowercased() == "transfer-encoding" && $0.value.lowercased().contains("chunked") }) {
+            body = dechunk(body)
+        }
+        return Response(status: status, headers: headers, body: body, raw: raw)
+    }
+
+    /// Joins the chunks of a `Transfer-Encoding: chunked` body (node_exporter answers so).
+    static func dechunk(_ body: String) -> String {
+        var bytes = Substring(body).utf8[...]
+        var out: [UInt8] = []
+        while let lineEnd = bytes.firstRange(of: "\r\n".utf8) {
+            let sizeText = String(decoding: bytes[..<lineEnd.lowerBound], as: UTF8.self).split(separator: ";").first ?? ""
+            guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), size > 0 else { break }
+            let start = lineEnd.upperBound
+            guard let end = bytes.index(start, offsetBy: size, limitedBy: bytes.endIndex) else { break }
+            out.append(contentsOf: bytes[start..<end])
+            bytes = bytes[end...].dropFirst(2)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

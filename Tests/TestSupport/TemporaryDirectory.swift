@@ -11,9 +11,12 @@ public final class TemporaryDirectory: Sendable {
     }
 
     /// Writes `contents` to `name` inside the directory and returns its path.
+    /// Writes `contents` to `name` (which may contain subdirectories) and returns its path.
     @discardableResult
     public func write(_ name: String, _ contents: String) throws -> String {
         let file = "\(path)/\(name)"
+        try FileManager.default.createDirectory(
+            atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try contents.write(toFile: file, atomically: true, encoding: .utf8)
         return file
     }

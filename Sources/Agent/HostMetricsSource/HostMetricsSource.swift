@@ -15,7 +15,11 @@ struct HostMetricsSource: Service {
         self.config = config
         self.context = context
         let reporter = FailureReporter(logger: context.logger, health: context.health)
-        self.coalescer = ScrapeCoalescer(collection: collection) { reporter.report($0) }
+        let health = context.health
+        self.coalescer = ScrapeCoalescer(collection: collection) { outcome in
+            health.count("collections")
+            reporter.report(outcome)
+        }
     }
 
     func run() async throws {
@@ -40,7 +44,6 @@ struct HostMetricsSource: Service {
     }
 
     private func deliver(_ result: ScrapeCoalescer.Result) async throws {
-        context.health.count("collections")
         guard let output = context.metricsOutput else { return }
         try await output.consume(MetricBatch(families: result.outcome.families, timestamp: context.clock.now()))
     }
