@@ -32,6 +32,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "outrider", targets: ["outrider"]),
+        .executable(name: "outrider-bench", targets: ["outrider-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -85,6 +86,11 @@ let package = Package(
                 "Agent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // Benchmarks (scripts/bench-*.sh), not shipped.
+        .executableTarget(
+            name: "outrider-bench",
+            dependencies: ["HostMetrics", "Telemetry"]
         ),
         // Helpers shared by the test targets: a raw HTTP/1.1 client, temporary files.
         .target(
