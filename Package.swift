@@ -85,6 +85,7 @@ let package = Package(
             dependencies: [
                 "Agent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // Benchmarks (scripts/bench-*.sh), not shipped.

@@ -11,14 +11,14 @@ scrapes="${1:-1000}"
 idle="${2:-60}"
 scripts/install-deps.sh --with-test-tools
 command -v valgrind >/dev/null || { sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo; $sudo apt-get install -y -q valgrind; }
-swift build -c release --product outrider >/dev/null
-swift build -c release --product outrider-bench >/dev/null
+swift build -c release --product outrider | tail -1
+swift build -c release --product outrider-bench | tail -1
 bin=.build/release
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 
 echo "== one full collection (cpu, memory, load, pressure, network, disk, filesystem, cgroup)"
-"$bin/outrider-bench" 2000
+"$bin/outrider-bench" 2000 breakdown
 base=$(valgrind --tool=dhat --dhat-out-file=/dev/null "$bin/outrider-bench" 0 2>&1 | sed -n 's/.*Total: *[0-9,]* bytes in \([0-9,]*\) blocks.*/\1/p' | tr -d ,)
 runs=$(valgrind --tool=dhat --dhat-out-file=/dev/null "$bin/outrider-bench" 100 2>&1 | sed -n 's/.*Total: *[0-9,]* bytes in \([0-9,]*\) blocks.*/\1/p' | tr -d ,)
 echo "allocations per collection (dhat): $(( (runs - base) / 100 ))"

@@ -12,23 +12,42 @@ public enum FileBytes {
         public var errno: Int32
         public var reason: String { String(cString: strerror(errno)) }
         public var description: String { "\(path): \(reason)" }
+
+        public init(path: String, errno: Int32) {
+            self.path = path
+            self.errno = errno
+        }
     }
 
-    public static func contents(of path: String, limit: Int = 64 << 20) throws(ReadError) -> [UInt8] {
+    /// Reads until end of file (or `limit` bytes). /proc files report a size of 0, so the
+    /// buffer grows as reads fill it, starting from `sizeHint`; bytes are read straight
+    /// into the array's storage, never zeroed first (this runs on every scrape).
+    public static func contents(of path: String, limit: Int = 64 << 20, sizeHint: Int = 4096) throws(ReadError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw ReadError(path: path, errno: errno) }
         defer { close(fd) }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while result.count < limit {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ReadError(path: path, errno: errno)
+        var capacity = max(sizeHint, 512)
+        while true {
+            var failure: Int32 = 0
+            let result = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+                while initialized < buffer.count {
+                    let count = read(fd, buffer.baseAddress! + initialized, buffer.count - initialized)
+                    if count < 0 {
+                        if errno == EINTR { continue }
+                        failure = errno
+                        return
+                    }
+                    if count == 0 { return }
+                    initialized += count
+                }
             }
-            if count == 0 { break }
-            result.append(contentsOf: chunk[0..<count])
+            if failure != 0 { throw ReadError(path: path, errno: failure) }
+            // Short of the capacity: that was the whole file.
+            if result.count < capacity || capacity >= limit { return Array(result.prefix(limit)) }
+            // Full: the file is larger. Start over from the beginning with twice the room,
+            // so the content is one consistent read (a /proc file is generated per read).
+            capacity = min(capacity * 2, limit)
+            if lseek(fd, 0, SEEK_SET) < 0 { throw ReadError(path: path, errno: errno) }
         }
-        return result
     }
 }

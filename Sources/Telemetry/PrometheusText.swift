@@ -42,14 +42,40 @@ public enum PrometheusText {
         } else if value.isInfinite {
             out.append(contentsOf: (value > 0 ? "+Inf" : "-Inf").utf8)
         } else if value == value.rounded(), abs(value) < 1e15 {
-            out.append(contentsOf: String(Int64(value)).utf8)
+            appendInteger(Int64(value), to: &out)
         } else {
             out.append(contentsOf: value.description.utf8)
         }
     }
 
+    /// Digits straight into the buffer: most samples are integer counters, and a String
+    /// per sample was a measurable part of a scrape.
+    static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: any Int64's digits
+        withUnsafeMutableBytes(of: &scratch) { digits in
+            var index = digits.count
+            repeat {
+                index -= 1
+                digits[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: digits[index...])
+        }
+    }
+
     /// HELP escapes `\` and newline; label values also escape `"`.
     static func appendEscaped(_ text: String, quotes: Bool, to out: inout [UInt8]) {
+        // Almost nothing needs escaping: one tight pass over contiguous bytes decides.
+        let clean = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            for byte in bytes where byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\"") {
+                if byte != UInt8(ascii: "\"") || quotes { return false }
+            }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if clean == true { return }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])

@@ -4,7 +4,7 @@
 /// Binary (`KiB`, `MiB`, `GiB`, `TiB`) and decimal (`KB` or `kB`, `MB`, `GB`, `TB`) units
 /// are both accepted and mean what they say: `1GB` is 10^9 bytes, `1GiB` is 2^30.
 /// Fractions are allowed; a fraction of a byte is dropped.
-public struct ByteSize: Decodable, Sendable, Hashable, Comparable, CustomStringConvertible, LosslessStringConvertible {
+public struct ByteSize: ConfigScalar, Sendable, Hashable, Comparable, CustomStringConvertible {
     public let bytes: Int
 
     public init(bytes: Int) {
@@ -23,14 +23,6 @@ public struct ByteSize: Decodable, Sendable, Hashable, Comparable, CustomStringC
         self.bytes = exact
     }
 
-    public init?(_ description: String) {
-        try? self.init(parsing: description)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        self = try decoder.decodeScalarValue(expecting: Self.expectation, Self.init(parsing:))
-    }
-
     /// The largest unit, binary or decimal, that expresses the size exactly, so it reads
     /// back unchanged and as briefly as possible: `64MiB`, `2TB`, `1536KiB`, `100B`.
     public var description: String {
@@ -45,7 +37,7 @@ public struct ByteSize: Decodable, Sendable, Hashable, Comparable, CustomStringC
         lhs.bytes < rhs.bytes
     }
 
-    private static let expectation = "expected a byte size like \"64MiB\""
+    public static let expectation = "expected a byte size like \"64MiB\""
 
     /// Largest first; each binary unit is a little larger than its decimal namesake.
     private static let canonicalUnits: [(String, Int)] = [

@@ -5,7 +5,7 @@
 /// combined as in Go (`1h30m`). A number without a unit is refused
 /// (is `30` seconds or milliseconds?) except `0`, which means the same in every unit.
 /// Stored as whole nanoseconds so that equal durations compare equal however written.
-public struct ConfigDuration: Decodable, Sendable, Hashable, Comparable, CustomStringConvertible, LosslessStringConvertible {
+public struct ConfigDuration: ConfigScalar, Sendable, Hashable, Comparable, CustomStringConvertible {
     public let nanoseconds: Int64
 
     public var duration: Duration { .nanoseconds(nanoseconds) }
@@ -49,14 +49,6 @@ public struct ConfigDuration: Decodable, Sendable, Hashable, Comparable, CustomS
         nanoseconds = total
     }
 
-    public init?(_ description: String) {
-        try? self.init(parsing: description)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        self = try decoder.decodeScalarValue(expecting: Self.expectation, Self.init(parsing:))
-    }
-
     /// The largest unit that expresses the duration exactly, so it reads back unchanged:
     /// `250ms`, `90s`, `5m`, `2d`.
     public var description: String {
@@ -71,7 +63,7 @@ public struct ConfigDuration: Decodable, Sendable, Hashable, Comparable, CustomS
         lhs.nanoseconds < rhs.nanoseconds
     }
 
-    private static let expectation = "expected a duration like \"5s\""
+    public static let expectation = "expected a duration like \"5s\""
 
     private static let canonicalUnits: [(String, Int64)] = [
         ("d", 86_400_000_000_000), ("h", 3_600_000_000_000), ("m", 60_000_000_000),

@@ -3,7 +3,7 @@
 /// `:8686` means every interface (`0.0.0.0`), as with Go's and Prometheus's listeners.
 /// Port 0 asks the OS for a free port, which tests rely on. The host is not resolved
 /// here; that belongs to whoever binds or connects, at the time they do.
-public struct HostPort: Decodable, Sendable, Hashable, CustomStringConvertible, LosslessStringConvertible {
+public struct HostPort: ConfigScalar, Sendable, Hashable, CustomStringConvertible {
     public let host: String
     public let port: Int
 
@@ -45,20 +45,12 @@ public struct HostPort: Decodable, Sendable, Hashable, CustomStringConvertible, 
         self.init(host: String(host), port: port)
     }
 
-    public init?(_ description: String) {
-        try? self.init(parsing: description)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        self = try decoder.decodeScalarValue(expecting: Self.expectation, Self.init(parsing:))
-    }
-
     /// Reads back as the same value: IPv6 hosts get their brackets back.
     public var description: String {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
-    private static let expectation = "expected host:port like \"0.0.0.0:8686\""
+    public static let expectation = "expected host:port like \"0.0.0.0:8686\""
 
     private static func isHostnameCharacter(_ character: Character) -> Bool {
         character.isASCII && (character.isLetter || character.isNumber || ".-_".contains(character))

@@ -1,5 +1,5 @@
 /// A fraction between 0 and 1, written as a percentage (`10%`) or a number (`0.1`, `1`).
-public struct Ratio: Decodable, Sendable, Hashable, Comparable, CustomStringConvertible, LosslessStringConvertible {
+public struct Ratio: ConfigScalar, Sendable, Hashable, Comparable, CustomStringConvertible {
     public let value: Double
 
     public init(_ value: Double) {
@@ -20,14 +20,6 @@ public struct Ratio: Decodable, Sendable, Hashable, Comparable, CustomStringConv
         self.value = value == 0 ? 0 : value
     }
 
-    public init?(_ description: String) {
-        try? self.init(parsing: description)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        self = try decoder.decodeScalarValue(expecting: Self.expectation, Self.init(parsing:))
-    }
-
     /// A percentage when one reads back as exactly this value (`10%`, `12.5%`), otherwise
     /// the plain number, which always does.
     public var description: String {
@@ -44,5 +36,5 @@ public struct Ratio: Decodable, Sendable, Hashable, Comparable, CustomStringConv
         lhs.value < rhs.value
     }
 
-    private static let expectation = "expected a ratio like \"10%\" or 0.1"
+    public static let expectation = "expected a ratio like \"10%\" or 0.1"
 }

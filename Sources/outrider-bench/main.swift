@@ -5,7 +5,7 @@ import Telemetry
 // Benchmark of one full host metrics collection, as /metrics runs it: every collector on
 // the real /proc, rendered to Prometheus text. Prints CPU time per collection; run it under
 // `valgrind --tool=dhat` for allocations (scripts/bench-hostmetrics.sh does both).
-// usage: outrider-bench [iterations]
+// usage: outrider-bench [iterations] [breakdown]
 
 let iterations = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1000 : 1000
 let paths = HostPaths()
@@ -49,6 +49,17 @@ for _ in 0..<iterations {
 }
 let cpu = cpuSeconds() - start
 wall.sort()
+// Where a collection's time goes, collector by collector (`outrider-bench N breakdown`).
+if iterations > 0 && CommandLine.arguments.dropFirst(2).first == "breakdown" {
+    for collector in collection.collectors {
+        let before = cpuSeconds()
+        for _ in 0..<iterations {
+            var families: [MetricFamily] = []
+            try? collector.collect(into: &families)
+        }
+        print("  \(collector.name): \(milliseconds((cpuSeconds() - before) / Double(iterations))) ms")
+    }
+}
 if iterations > 0 {
     print("collections: \(iterations)  series: \(series)  exposition bytes: \(bytes)")
     let perCollection = milliseconds(cpu / Double(iterations))

@@ -32,6 +32,24 @@ struct ConfigOption: ParsableArguments {
             valueName: "path"))
     var config: String?
 
+    /// Loads the config, or prints every error in it and exits: 2 when the file cannot be
+    /// read, 1 when it is invalid (after `summary`, given the number of errors).
+    func load(with loader: ConfigLoader, summary: (Int) -> String) throws -> LoadedConfig {
+        do {
+            return try loader.load(contentsOf: path)
+        } catch {
+            switch error {
+            case .unreadable:
+                StandardError.writeLine("error: \(error)")
+                throw ExitCode(2)
+            case .invalid(let errors):
+                for problem in errors.errors { StandardError.writeLine("\(problem)") }
+                StandardError.writeLine(summary(errors.errors.count))
+                throw ExitCode(1)
+            }
+        }
+    }
+
     var path: String {
         if let config { return config }
         if let fromEnvironment = Environment.value(of: "OUTRIDER_CONFIG"), !fromEnvironment.isEmpty { return fromEnvironment }

@@ -2,6 +2,7 @@ import Agent
 import ArgumentParser
 import Logging
 import Metrics
+import NIOPosix
 import Prometheus
 
 /// `outrider run`: loads the config and runs the agent until SIGTERM/SIGINT.
@@ -13,22 +14,8 @@ struct Run: AsyncParsableCommand {
     @OptionGroup var options: ConfigOption
 
     func run() async throws {
-        let path = options.path
         let loader = ConfigLoader()
-        let loaded: LoadedConfig
-        do {
-            loaded = try loader.load(contentsOf: path)
-        } catch {
-            switch error {
-            case .unreadable:
-                StandardError.writeLine("error: \(error)")
-                throw ExitCode(2)
-            case .invalid(let errors):
-                for problem in errors.errors { StandardError.writeLine("\(problem)") }
-                StandardError.writeLine("\(path): invalid config, not starting")
-                throw ExitCode(1)
-            }
-        }
+        let loaded = try options.load(with: loader) { _ in "\(options.path): invalid config, not starting" }
 
         let logOutput = LogOutput(settings: loaded.config.log)
         LoggingSystem.bootstrap { label in AgentLogHandler(label: label, output: logOutput) }
@@ -38,7 +25,11 @@ struct Run: AsyncParsableCommand {
 
         let logger = Logger(label: "outrider")
         do {
-            let runtime = try AgentRuntime(loaded: loaded, loader: loader, logOutput: logOutput, metrics: metrics)
+            // A sidecar's footprint is charged to every pod: one event loop thread serves the
+            // local listeners, rather than one per core of a possibly large node.
+            let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let runtime = try AgentRuntime(
+                loaded: loaded, loader: loader, logOutput: logOutput, metrics: metrics, eventLoopGroup: eventLoops)
             try await runtime.run()
         } catch {
             logger.critical("outrider stopped with an error", error: error)

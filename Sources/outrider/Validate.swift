@@ -11,21 +11,8 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         let path = options.path
-        do {
-            let loaded = try ConfigLoader().load(contentsOf: path)
-            for warning in loaded.warnings { StandardError.writeLine("warning: \(warning)") }
-            print("\(path): valid")
-        } catch {
-            switch error {
-            case .unreadable:
-                StandardError.writeLine("error: \(error)")
-                throw ExitCode(2)
-            case .invalid(let errors):
-                for problem in errors.errors { StandardError.writeLine("\(problem)") }
-                let count = errors.errors.count
-                StandardError.writeLine("\(path): \(count) error\(count == 1 ? "" : "s")")
-                throw ExitCode(1)
-            }
-        }
+        let loaded = try options.load(with: ConfigLoader()) { count in "\(path): \(count) error\(count == 1 ? "" : "s")" }
+        for warning in loaded.warnings { StandardError.writeLine("warning: \(warning)") }
+        print("\(path): valid")
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 import Telemetry
 
 /// The container's own resource use from its cgroup, with cAdvisor's metric names so the
@@ -10,6 +11,20 @@ public struct CgroupCollector: HostCollector {
     public let name = "cgroup"
     let paths: HostPaths
     let ticksPerSecond: Double
+    /// Where the container's cgroup files are, found on the first collection and kept
+    /// until a collection fails (the process moved, the hierarchy was remounted).
+    private let layout = LayoutCache()
+
+    /// The container's cgroup directories, per controller for v1.
+    struct Layout: Sendable {
+        var version: CgroupVersion
+        var id: String
+        var directories: [String: String]
+    }
+
+    final class LayoutCache: Sendable {
+        let value = Mutex<Layout?>(nil)
+    }
 
     public init(paths: HostPaths, ticksPerSecond: Double = SystemConstants.clockTicksPerSecond) {
         self.paths = paths
@@ -17,20 +32,47 @@ public struct CgroupCollector: HostCollector {
     }
 
     public func collect(into families: inout [MetricFamily]) throws {
-        let membership = try CgroupMembership.parse(try paths.read(paths.proc("self/cgroup")))
+        let layout = try self.layout.value.withLock { $0 } ?? resolve()
         var metrics = ContainerMetrics()
-        switch CgroupVersion.detect(root: paths.cgroupRoot) {
-        case .v2: try collectV2(membership, into: &metrics)
-        case .v1: try collectV1(membership, into: &metrics)
+        metrics.id = layout.id
+        do {
+            switch layout.version {
+            case .v2: try collectV2(layout.directories["v2"]!, into: &metrics)
+            case .v1: try collectV1(layout.directories, into: &metrics)
+            }
+        } catch {
+            self.layout.value.withLock { $0 = nil }
+            throw error
         }
+        self.layout.value.withLock { $0 = layout }
         families.append(contentsOf: metrics.families())
+    }
+
+    private func resolve() throws -> Layout {
+        let membership = try CgroupMembership.parse(try paths.read(paths.proc("self/cgroup")))
+        switch CgroupVersion.detect(root: paths.cgroupRoot) {
+        case .v2:
+            let (directory, id) = locate(root: paths.cgroupRoot, path: membership.unifiedPath)
+            return Layout(version: .v2, id: id, directories: ["v2": directory])
+        case .v1:
+            func controller(_ names: [String], _ key: String) -> String {
+                let mount = names.map { paths.cgroupRoot + "/" + $0 }.first { access($0, F_OK) == 0 } ?? paths.cgroupRoot + "/" + names[0]
+                return locate(root: mount, path: membership.path(forController: key)).directory
+            }
+            return Layout(
+                version: .v1,
+                id: locate(root: paths.cgroupRoot + "/memory", path: membership.path(forController: "memory")).id,
+                directories: [
+                    "cpuacct": controller(["cpuacct", "cpu,cpuacct"], "cpuacct"), "cpu": controller(["cpu", "cpu,cpuacct"], "cpu"),
+                    "memory": controller(["memory"], "memory"), "blkio": controller(["blkio"], "blkio"),
+                    "pids": controller(["pids"], "pids"),
+                ])
+        }
     }
 
     // MARK: - cgroup v2
 
-    private func collectV2(_ membership: CgroupMembership, into metrics: inout ContainerMetrics) throws {
-        let (directory, id) = locate(root: paths.cgroupRoot, path: membership.unifiedPath)
-        metrics.id = id
+    private func collectV2(_ directory: String, into metrics: inout ContainerMetrics) throws {
         let cpu = try CgroupCPUStat.parse(try paths.read(directory + "/cpu.stat"))
         metrics.cpuUsage = Double(cpu.usageUsec) / 1e6
         metrics.cpuUser = Double(cpu.userUsec) / 1e6
@@ -63,15 +105,8 @@ public struct CgroupCollector: HostCollector {
 
     // MARK: - cgroup v1
 
-    private func collectV1(_ membership: CgroupMembership, into metrics: inout ContainerMetrics) throws {
-        func controller(_ names: [String], _ key: String) -> String {
-            let mount = names.map { paths.cgroupRoot + "/" + $0 }.first { access($0, F_OK) == 0 } ?? paths.cgroupRoot + "/" + names[0]
-            return locate(root: mount, path: membership.path(forController: key)).directory
-        }
-        let cpuacct = controller(["cpuacct", "cpu,cpuacct"], "cpuacct")
-        let cpu = controller(["cpu", "cpu,cpuacct"], "cpu")
-        let memory = controller(["memory"], "memory")
-        metrics.id = locate(root: paths.cgroupRoot + "/memory", path: membership.path(forController: "memory")).id
+    private func collectV1(_ directories: [String: String], into metrics: inout ContainerMetrics) throws {
+        let cpuacct = directories["cpuacct"]!, cpu = directories["cpu"]!, memory = directories["memory"]!
 
         let usage = try CgroupSingleValue.number(try paths.read(cpuacct + "/cpuacct.usage"), file: "cpuacct.usage")
         metrics.cpuUsage = Double(usage) / 1e9
@@ -92,20 +127,22 @@ public struct CgroupCollector: HostCollector {
         let memoryUsage = try CgroupSingleValue.number(try paths.read(memory + "/memory.usage_in_bytes"), file: "memory.usage_in_bytes")
         metrics.memoryUsage = memoryUsage
         if let stat = try? CgroupV1MemoryStat.parse(try paths.read(memory + "/memory.stat")) {
+            // The total_* keys include child cgroups (memory.use_hierarchy, on by default),
+            // which is what cAdvisor reports.
             metrics.workingSet = stat.workingSet(usage: memoryUsage)
-            metrics.rss = stat.rss
-            metrics.cache = stat.cache
-            metrics.mappedFile = stat.mappedFile
+            metrics.rss = stat.totalRSS ?? stat.rss
+            metrics.cache = stat.totalCache ?? stat.cache
+            metrics.mappedFile = stat.totalMappedFile ?? stat.mappedFile
         }
         metrics.memoryLimit = (try? CgroupV1MemoryLimit.parse(try paths.read(memory + "/memory.limit_in_bytes")))?.bytes
         if let oom = try? CgroupV1MemoryOOMControl.parse(try paths.read(memory + "/memory.oom_control")) {
             metrics.oomEvents = oom.oomKills
         }
-        let blkio = controller(["blkio"], "blkio")
+        let blkio = directories["blkio"]!
         if let io = try? CgroupV1BlkioServiceBytes.parse(try paths.read(blkio + "/blkio.throttle.io_service_bytes")) {
             metrics.blkio = io.devices.map { ($0.major, $0.minor, $0.read, $0.write) }
         }
-        let pids = controller(["pids"], "pids")
+        let pids = directories["pids"]!
         metrics.tasks = try? CgroupSingleValue.number(try paths.read(pids + "/pids.current"), file: "pids.current")
         metrics.tasksMax = try? CgroupSingleValue.limit(try paths.read(pids + "/pids.max"), file: "pids.max")
     }
@@ -174,8 +211,10 @@ private struct ContainerMetrics {
         add("container_oom_events_total", "Count of out of memory events observed for the container.", .counter, "",
             oomEvents.map { Double($0) })
         add("container_threads", "Number of threads running inside the container.", .gauge, "", tasks.map { Double($0) })
-        add("container_threads_max", "Maximum number of threads allowed inside the container.", .gauge, "",
-            tasksMax.map { Double($0) })
+        if tasks != nil {
+            add("container_threads_max", "Maximum number of threads allowed inside the container (0 when unlimited).", .gauge, "",
+                Double(tasksMax ?? 0))
+        }
         if !blkio.isEmpty {
             var family = MetricFamily(
                 name: "container_blkio_device_usage_total", help: "Blkio device bytes usage.", kind: .counter, unit: "By")

@@ -24,7 +24,16 @@ public struct FilesystemCollector: HostCollector {
         } else {
             bytes = try paths.read(paths.proc("self/mountinfo"))
         }
-        let mounts = filter.select(try MountInfo.parse(bytes).mounts)
+        // Like node_exporter's --path.rootfs: mount points seen under the rootfs prefix are
+        // labelled as the host knows them, and statfs goes through the prefix.
+        let prefix = paths.rootfs == "/" ? "" : paths.rootfs
+        let mounts = filter.select(try MountInfo.parse(bytes).mounts.map { mount in
+            guard !prefix.isEmpty, mount.mountPoint.hasPrefix(prefix) else { return mount }
+            var stripped = mount
+            stripped.mountPoint = String(mount.mountPoint.dropFirst(prefix.count))
+            if stripped.mountPoint.isEmpty { stripped.mountPoint = "/" }
+            return stripped
+        })
         let help = [
             "size": "Filesystem size in bytes.", "free": "Filesystem free space in bytes.",
             "avail": "Filesystem space available to non-root users in bytes.", "files": "Filesystem total file nodes.",
@@ -41,7 +50,6 @@ public struct FilesystemCollector: HostCollector {
         var filesFree = family("files_free", "node_filesystem_files_free")
         var readonly = family("readonly", "node_filesystem_readonly")
         var deviceError = family("device_error", "node_filesystem_device_error")
-        let prefix = paths.rootfs == "/" ? "" : paths.rootfs
         for mount in mounts {
             let labels: Labels = ["device": mount.source, "fstype": mount.fsType, "mountpoint": mount.mountPoint]
             guard let stats = try? FilesystemStats.statfs(mountPoint: prefix + mount.mountPoint) else {

@@ -13,6 +13,9 @@ public protocol HostCollector: Sendable {
 /// Where the host's pseudo-filesystems are. In a container with the host's /proc mounted at
 /// /host/proc these are `/host/proc` etc.; tests point them at fixture trees.
 public struct HostPaths: Sendable, Hashable {
+    /// Shared by every copy: the files collectors re-read on each scrape stay open.
+    public let files = PseudoFileReader()
+
     public var procRoot: String
     public var sysRoot: String
     public var cgroupRoot: String
@@ -29,6 +32,17 @@ public struct HostPaths: Sendable, Hashable {
     public func proc(_ relative: String) -> String { procRoot + "/" + relative }
 
     public func read(_ path: String) throws -> [UInt8] {
-        try FileBytes.contents(of: path)
+        try files.read(path)
+    }
+
+    public static func == (lhs: HostPaths, rhs: HostPaths) -> Bool {
+        (lhs.procRoot, lhs.sysRoot, lhs.cgroupRoot, lhs.rootfs) == (rhs.procRoot, rhs.sysRoot, rhs.cgroupRoot, rhs.rootfs)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(procRoot)
+        hasher.combine(sysRoot)
+        hasher.combine(cgroupRoot)
+        hasher.combine(rootfs)
     }
 }

@@ -8,8 +8,31 @@ public struct NetworkCollector: HostCollector {
     let paths: HostPaths
     let excludedDevices: Set<String>
 
-    /// `lo` is left out by default, as node_exporter does.
+    /// `lo` is left out by default, as Debian's node_exporter package does (upstream's
+    /// default keeps it): loopback traffic inside a pod says nothing about the host.
     public static let defaultExcludedDevices: Set<String> = ["lo"]
+
+    typealias Field = (name: String, help: String, unit: String, value: @Sendable (NetDev.Interface) -> UInt64)
+
+    /// node_exporter's series, named once rather than on every scrape.
+    static let fields: [Field] = {
+        let receive: [(String, @Sendable (NetDev.Interface) -> UInt64)] = [
+            ("bytes", { $0.receive.bytes }), ("compressed", { $0.receive.compressed }), ("drop", { $0.receive.dropped }),
+            ("errs", { $0.receive.errors }), ("fifo", { $0.receive.fifo }), ("frame", { $0.receive.frame }),
+            ("multicast", { $0.receive.multicast }), ("packets", { $0.receive.packets }),
+        ]
+        let transmit: [(String, @Sendable (NetDev.Interface) -> UInt64)] = [
+            ("bytes", { $0.transmit.bytes }), ("carrier", { $0.transmit.carrier }), ("colls", { $0.transmit.collisions }),
+            ("compressed", { $0.transmit.compressed }), ("drop", { $0.transmit.dropped }), ("errs", { $0.transmit.errors }),
+            ("fifo", { $0.transmit.fifo }), ("packets", { $0.transmit.packets }),
+        ]
+        return [("receive", receive), ("transmit", transmit)].flatMap { direction, fields in
+            fields.map { suffix, value in
+                ("node_network_\(direction)_\(suffix)_total", "Network device statistic \(direction)_\(suffix).",
+                 suffix == "bytes" ? "By" : "", value)
+            }
+        }
+    }()
 
     public init(paths: HostPaths, excludedDevices: Set<String> = NetworkCollector.defaultExcludedDevices) {
         self.paths = paths
@@ -19,28 +42,12 @@ public struct NetworkCollector: HostCollector {
     public func collect(into families: inout [MetricFamily]) throws {
         let netdev = try NetDev.parse(try paths.read(paths.proc("net/dev")))
         let interfaces = netdev.interfaces.filter { !excludedDevices.contains($0.name) }
-        typealias Field = (suffix: String, value: (NetDev.Interface) -> UInt64)
-        let receive: [Field] = [
-            ("bytes", { $0.receive.bytes }), ("compressed", { $0.receive.compressed }), ("drop", { $0.receive.dropped }),
-            ("errs", { $0.receive.errors }), ("fifo", { $0.receive.fifo }), ("frame", { $0.receive.frame }),
-            ("multicast", { $0.receive.multicast }), ("packets", { $0.receive.packets }),
-        ]
-        let transmit: [Field] = [
-            ("bytes", { $0.transmit.bytes }), ("carrier", { $0.transmit.carrier }), ("colls", { $0.transmit.collisions }),
-            ("compressed", { $0.transmit.compressed }), ("drop", { $0.transmit.dropped }), ("errs", { $0.transmit.errors }),
-            ("fifo", { $0.transmit.fifo }), ("packets", { $0.transmit.packets }),
-        ]
-        for (direction, fields) in [("receive", receive), ("transmit", transmit)] {
-            for field in fields {
-                var family = MetricFamily(
-                    name: "node_network_\(direction)_\(field.suffix)_total",
-                    help: "Network device statistic \(direction)_\(field.suffix).", kind: .counter,
-                    unit: field.suffix == "bytes" ? "By" : "")
-                for interface in interfaces {
-                    family.add(Double(field.value(interface)), ["device": interface.name])
-                }
-                families.append(family)
+        for field in Self.fields {
+            var family = MetricFamily(name: field.name, help: field.help, kind: .counter, unit: field.unit)
+            for interface in interfaces {
+                family.add(Double(field.value(interface)), ["device": interface.name])
             }
+            families.append(family)
         }
         var nohandler = MetricFamily(
             name: "node_network_receive_nohandler_total", help: "Network device statistic receive_nohandler.", kind: .counter)
