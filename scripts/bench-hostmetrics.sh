@@ -18,9 +18,9 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 
 echo "== one full collection (cpu, memory, load, pressure, network, disk, filesystem, cgroup)"
-"$bin/outrider-bench" 2000 breakdown
-base=$(valgrind --tool=dhat --dhat-out-file=/dev/null "$bin/outrider-bench" 0 2>&1 | sed -n 's/.*Total: *[0-9,]* bytes in \([0-9,]*\) blocks.*/\1/p' | tr -d ,)
-runs=$(valgrind --tool=dhat --dhat-out-file=/dev/null "$bin/outrider-bench" 100 2>&1 | sed -n 's/.*Total: *[0-9,]* bytes in \([0-9,]*\) blocks.*/\1/p' | tr -d ,)
+"$bin/outrider-bench" collect 2000 breakdown
+base=$(valgrind --tool=dhat --dhat-out-file=/dev/null "$bin/outrider-bench" collect 0 2>&1 | sed -n 's/.*Total: *[0-9,]* bytes in \([0-9,]*\) blocks.*/\1/p' | tr -d ,)
+runs=$(valgrind --tool=dhat --dhat-out-file=/dev/null "$bin/outrider-bench" collect 100 2>&1 | sed -n 's/.*Total: *[0-9,]* bytes in \([0-9,]*\) blocks.*/\1/p' | tr -d ,)
 echo "allocations per collection (dhat): $(( (runs - base) / 100 ))"
 
 echo "== /metrics over $scrapes scrapes each"
@@ -44,7 +44,7 @@ prometheus-node-exporter --web.listen-address="127.0.0.1:$nport" --collector.dis
   --collector.netdev --collector.diskstats --collector.filesystem 2>"$work/node.log" &
 npid=$!
 for _ in $(seq 50); do curl -sf "127.0.0.1:$port/metrics" >/dev/null && curl -sf "127.0.0.1:$nport/metrics" >/dev/null && break; sleep 0.1; done
-python3 scripts/bench/scrape_bench.py "$scrapes" "outrider=$port:$opid" "node_exporter=$nport:$npid"
+"$bin/outrider-bench" scrape "$scrapes" "outrider=$port:$opid" "node_exporter=$nport:$npid"
 kill "$npid"; wait "$npid" 2>/dev/null || true
 
 echo "== idle: $idle s with a 10 s interval, no scrapes"

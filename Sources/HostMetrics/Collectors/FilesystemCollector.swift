@@ -11,23 +11,19 @@ public struct FilesystemCollector: HostCollector {
     public let name = "filesystem"
     let paths: HostPaths
     let filter: FilesystemFilter
+    private let mountTable: MountTableWatch
 
     public init(paths: HostPaths, filter: FilesystemFilter = .nodeExporterDefaults) {
         self.paths = paths
         self.filter = filter
+        self.mountTable = MountTableWatch(candidates: [paths.proc("1/mountinfo"), paths.proc("self/mountinfo")])
     }
 
     public func collect(into families: inout [MetricFamily]) throws {
-        let bytes: [UInt8]
-        if let host = try? paths.read(paths.proc("1/mountinfo")) {
-            bytes = host
-        } else {
-            bytes = try paths.read(paths.proc("self/mountinfo"))
-        }
         // Like node_exporter's --path.rootfs: mount points seen under the rootfs prefix are
         // labelled as the host knows them, and statfs goes through the prefix.
         let prefix = paths.rootfs == "/" ? "" : paths.rootfs
-        let mounts = filter.select(try MountInfo.parse(bytes).mounts.map { mount in
+        let mounts = filter.select(try mountTable.mounts().map { mount in
             guard !prefix.isEmpty, mount.mountPoint.hasPrefix(prefix) else { return mount }
             var stripped = mount
             stripped.mountPoint = String(mount.mountPoint.dropFirst(prefix.count))

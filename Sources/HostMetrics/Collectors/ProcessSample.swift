@@ -1,7 +1,7 @@
 import Telemetry
 
-/// What one process costs, from /proc/[pid]/{stat,limits,fd}: the numbers behind the
-/// standard `process_*` metrics.
+/// What one process costs, from /proc/[pid]/{stat,fd} (and `limits` when asked for): the
+/// numbers behind the standard `process_*` metrics.
 public struct ProcessSample: Sendable, Hashable {
     public var pid: Int32
     public var name: String
@@ -17,13 +17,15 @@ public struct ProcessSample: Sendable, Hashable {
     ///   - process: `self` or a PID, as a directory name under the proc root.
     ///   - bootTime: seconds since the epoch at boot (`btime` in /proc/stat); process start
     ///     times are counted from boot.
-    public static func read(_ process: String, paths: HostPaths, bootTime: Double) throws -> ProcessSample {
+    ///   - withLimits: read /proc/[pid]/limits for `maxFDs`; the kernel formats the whole
+    ///     table on each read, so it is skipped when nobody reports the limit.
+    public static func read(_ process: String, paths: HostPaths, bootTime: Double, withLimits: Bool = false) throws -> ProcessSample {
         let directory = paths.proc(process)
         let stat = try ProcessStat.parse(try paths.read(directory + "/stat"))
         let ticks = SystemConstants.clockTicksPerSecond
         // Descriptors of another user's process need CAP_SYS_PTRACE: leave them out, keep the rest.
         let openFDs = try? ProcessFinder.openFileDescriptorCount(pid: stat.pid, procRoot: paths.procRoot)
-        let limits = try? ProcessLimits.parse(try paths.read(directory + "/limits"))
+        let limits = withLimits ? try? ProcessLimits.parse(try paths.read(directory + "/limits")) : nil
         return ProcessSample(
             pid: stat.pid, name: stat.comm,
             cpuSeconds: (Double(stat.userTicks) + Double(stat.systemTicks)) / ticks,

@@ -1,3 +1,4 @@
+import Glibc
 import Telemetry
 
 /// The agent's own `process_*` metrics, named as Prometheus client libraries name them so
@@ -13,7 +14,12 @@ public struct SelfProcessCollector: HostCollector {
     }
 
     public func collect(into families: inout [MetricFamily]) throws {
-        let sample = try ProcessSample.read("self", paths: paths, bootTime: bootTime)
+        var sample = try ProcessSample.read("self", paths: paths, bootTime: bootTime)
+        // Our own limit is one getrlimit(2) away; no need to format and parse /proc/self/limits.
+        var limit = rlimit()
+        if getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 {
+            sample.maxFDs = limit.rlim_cur == rlim_t.max ? nil : UInt64(limit.rlim_cur)  // rlim_t.max is RLIM_INFINITY
+        }
         func metric(_ name: String, _ help: String, _ kind: MetricFamily.Kind, _ value: Double?) {
             guard let value else { return }
             var family = MetricFamily(name: name, help: help, kind: kind)

@@ -1,0 +1,80 @@
+import Glibc
+import Synchronization
+
+/// The mount table, re-read only when it changed. The kernel signals a change of a
+/// process's mount namespace by poll(2) on its open mountinfo returning POLLPRI|POLLERR,
+/// so a scrape costs one poll instead of formatting and parsing every mount line, and still
+/// never sees a stale table. A regular file (a test's fixture) has no such signal and is
+/// read every time.
+final class MountTableWatch: Sendable {
+    private struct State {
+        var fd: Int32 = -1
+        var path = ""
+        var mounts: [MountInfo.Mount] = []
+    }
+
+    private let candidates: [String]
+    private let state = Mutex(State())
+
+    /// - Parameter candidates: mountinfo files to try in order (the host's, then our own).
+    init(candidates: [String]) {
+        self.candidates = candidates
+    }
+
+    deinit {
+        state.withLock { if $0.fd >= 0 { close($0.fd) } }
+    }
+
+    func mounts() throws -> [MountInfo.Mount] {
+        try state.withLock { state throws -> [MountInfo.Mount] in
+            if state.fd >= 0 {
+                var watch = pollfd(fd: state.fd, events: Int16(POLLPRI), revents: 0)
+                let ready = poll(&watch, 1, 0)
+                if ready == 0 { return state.mounts }
+                close(state.fd)
+                state.fd = -1
+            }
+            var lastError: (any Error)?
+            for path in candidates {
+                let fd = open(path, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else { continue }
+                do {
+                    // Read through our own descriptor: the poll state belongs to it.
+                    let mounts = try MountInfo.parse(try Self.readAll(fd, path: path)).mounts
+                    var info = stat()
+                    guard fstat(fd, &info) == 0, info.st_size == 0 else {
+                        close(fd)
+                        return mounts
+                    }
+                    var watch = pollfd(fd: fd, events: Int16(POLLPRI), revents: 0)
+                    _ = poll(&watch, 1, 0)  // consume a change that raced with the read
+                    state = State(fd: fd, path: path, mounts: mounts)
+                    return mounts
+                } catch {
+                    close(fd)
+                    lastError = error
+                }
+            }
+            throw lastError ?? MountTableUnavailable(paths: candidates)
+        }
+    }
+
+    private static func readAll(_ fd: Int32, path: String) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ParseError(file: path, "read failed: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+    }
+}
+
+struct MountTableUnavailable: Error, CustomStringConvertible {
+    var paths: [String]
+    var description: String { "no readable mount table at \(paths.joined(separator: " or "))" }
+}
