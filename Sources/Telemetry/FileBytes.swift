@@ -7,7 +7,8 @@ import Darwin
 /// Reads small whole files (configs, /proc and cgroup entries) without Foundation. It lives
 /// in the lowest module so every layer reads files the same way.
 public enum FileBytes {
-    public struct ReadError: Error, Sendable, CustomStringConvertible {
+    /// A file or directory that could not be read; `errno` says why.
+    public struct ReadError: Error, Sendable, Hashable, CustomStringConvertible {
         public var path: String
         public var errno: Int32
         public var reason: String { String(cString: strerror(errno)) }

@@ -1,3 +1,4 @@
+import Telemetry
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -16,17 +17,7 @@ import Darwin
 public enum ProcessFinder {
     /// A directory or file that could not be read; `errno` says why (ENOENT: the process
     /// exited, EACCES: another user's fd directory without CAP_SYS_PTRACE).
-    public struct Failure: Error, Sendable, Hashable, CustomStringConvertible {
-        public var path: String
-        public var errno: Int32
-
-        public init(path: String, errno: Int32) {
-            self.path = path
-            self.errno = errno
-        }
-
-        public var description: String { "\(path): \(String(cString: strerror(errno)))" }
-    }
+    public typealias Failure = FileBytes.ReadError
 
     /// The number of entries in `<procRoot>/<pid>/fd`, i.e. open descriptors. Counting the
     /// directory's entries is what prometheus/procfs does; the entries are symlinks that are
