@@ -10,30 +10,36 @@ struct UnknownKeyCheck {
 
     /// The first unknown key in document order, as an error at the key's mark.
     func firstUnknownKey(in node: Node, at path: [PathComponent]) -> YAMLError? {
-        guard !session.consumedSubtrees.contains(path) else { return nil }
+        unknownKeys(in: node, at: path).first
+    }
+
+    /// Every key no type asked for, in document order.
+    func unknownKeys(in node: Node, at path: [PathComponent]) -> [YAMLError] {
+        var found: [YAMLError] = []
+        collect(in: node, at: path, into: &found)
+        return found
+    }
+
+    private func collect(in node: Node, at path: [PathComponent], into found: inout [YAMLError]) {
+        guard !session.consumedSubtrees.contains(path) else { return }
         switch node.kind {
         case .scalar:
-            return nil
+            return
         case .sequence(let items):
             for (index, item) in items.enumerated() {
-                if let error = firstUnknownKey(in: item, at: path + [.index(index)]) {
-                    return error
-                }
+                collect(in: item, at: path + [.index(index)], into: &found)
             }
-            return nil
         case .mapping(let pairs):
             let usage = session.keyUsage[path]
             for pair in pairs {
                 guard let key = pair.key.scalarValue else { continue }
                 if let usage, !usage.acceptsAll, !usage.requested.contains(key) {
-                    return YAMLError(file: session.file, mark: pair.key.mark, path: (path + [.key(key)]).dotted,
-                                     message: Self.message(forUnknown: key, valid: usage.requested))
+                    found.append(YAMLError(file: session.file, mark: pair.key.mark, path: (path + [.key(key)]).dotted,
+                                           message: Self.message(forUnknown: key, valid: usage.requested)))
+                    continue
                 }
-                if let error = firstUnknownKey(in: pair.value, at: path + [.key(key)]) {
-                    return error
-                }
+                collect(in: pair.value, at: path + [.key(key)], into: &found)
             }
-            return nil
         }
     }
 

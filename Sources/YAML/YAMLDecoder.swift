@@ -29,16 +29,32 @@ public struct YAMLDecoder: Sendable {
     }
 
     private func decode<T: Decodable>(_ type: T.Type, from node: Node, file: String, path: [PathComponent]) throws(YAMLError) -> T {
+        switch decodeReportingAll(type, from: node, file: file, path: path) {
+        case .success(let value): return value
+        case .failure(let errors): throw errors.errors[0]
+        }
+    }
+
+    /// Like `decode(_:from:file:path:)`, but when the value decodes and only its keys are
+    /// wrong, every unknown key is reported rather than the first: a config with three
+    /// typos is fixed in one round. A value that does not decode reports its first error.
+    public func decodeReportingAll<T: Decodable>(
+        _ type: T.Type, from node: Node, file: String, path: [String] = []
+    ) -> Result<T, YAMLErrors> {
+        decodeReportingAll(type, from: node, file: file, path: path.map(PathComponent.key))
+    }
+
+    private func decodeReportingAll<T: Decodable>(
+        _ type: T.Type, from node: Node, file: String, path: [PathComponent]
+    ) -> Result<T, YAMLErrors> {
         let session = DecodingSession(file: file, userInfo: userInfo)
         let value: T
         do {
             value = try NodeDecoder(node: node, path: path, session: session).decode(type)
         } catch {
-            throw DecodingFailure(root: node, rootPath: path, session: session).yamlError(for: error)
+            return .failure(YAMLErrors(errors: [DecodingFailure(root: node, rootPath: path, session: session).yamlError(for: error)]))
         }
-        if let unknown = UnknownKeyCheck(session: session).firstUnknownKey(in: node, at: path) {
-            throw unknown
-        }
-        return value
+        let unknown = UnknownKeyCheck(session: session).unknownKeys(in: node, at: path)
+        return unknown.isEmpty ? .success(value) : .failure(YAMLErrors(errors: unknown))
     }
 }

@@ -33,3 +33,14 @@ public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
         return text + message
     }
 }
+
+/// Several `YAMLError`s found in one pass, in document order (never empty).
+public struct YAMLErrors: Error, Sendable, Hashable, CustomStringConvertible {
+    public var errors: [YAMLError]
+
+    public init(errors: [YAMLError]) {
+        self.errors = errors
+    }
+
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}

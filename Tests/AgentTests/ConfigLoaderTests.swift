@@ -222,6 +222,21 @@ struct ConfigLoaderTests {
         #expect(errors(document) == [expected])
     }
 
+    @Test func everyUnknownKeyIsReportedNotJustTheFirst() {
+        #expect(errors("""
+            server:
+              listn: 127.0.0.1:0
+              shutdown_timout: 5s
+            sources:
+              app: {type: test_source, intervl: 1s, colour: blue}
+            """) == [
+            "outrider.yaml:2:3: server.listn: unknown key \"listn\" (did you mean \"listen\"?)",
+            "outrider.yaml:3:3: server.shutdown_timout: unknown key \"shutdown_timout\" (did you mean \"shutdown_timeout\"?)",
+            "outrider.yaml:5:28: sources.app.intervl: unknown key \"intervl\" (did you mean \"interval\"?)",
+            "outrider.yaml:5:41: sources.app.colour: unknown key \"colour\" (valid keys: fail_after, interval, type)",
+        ])
+    }
+
     @Test func unsetEnvironmentVariableIsNamed() {
         #expect(errors("service:\n  name: ${APP_NAME}\n") == [
             "outrider.yaml:2:9: service.name: environment variable \"APP_NAME\" is not set (write ${APP_NAME:-default} to give a default)"

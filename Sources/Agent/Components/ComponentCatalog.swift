@@ -7,7 +7,7 @@ public struct ComponentCatalog: Sendable {
         let typeName: String
         let kind: ComponentKind
         let signals: Set<Signal>
-        let decode: @Sendable (YAMLDecoder, Node, String, [String]) throws(YAMLError) -> any ComponentConfig
+        let decode: @Sendable (YAMLDecoder, Node, String, [String]) -> Result<any ComponentConfig, YAMLErrors>
     }
 
     private var entries: [ComponentKind: [String: Entry]] = [:]
@@ -23,8 +23,8 @@ public struct ComponentCatalog: Sendable {
     public mutating func register<Config: ComponentConfig>(_ type: Config.Type) {
         entries[Config.kind, default: [:]][Config.typeName] = Entry(
             typeName: Config.typeName, kind: Config.kind, signals: Config.signals,
-            decode: { decoder, node, file, path throws(YAMLError) in
-                try decoder.decode(Typed<Config>.self, from: node, file: file, path: path).config
+            decode: { decoder, node, file, path in
+                decoder.decodeReportingAll(Typed<Config>.self, from: node, file: file, path: path).map { $0.config }
             })
     }
 

@@ -199,14 +199,14 @@ private struct LoadPass {
                 fail(message, at: typeNode, path + ["type"])
                 continue
             }
-            do {
-                let config = try entry.decode(decoder, node, file, path)
+            switch entry.decode(decoder, node, file, path) {
+            case .success(let config):
                 report(config.validate(), in: node, at: path)
                 declarations.append(ComponentDeclaration(
                     name: name, kind: kind, typeName: typeName, config: config,
                     signals: entry.signals, mark: pair.key.mark))
-            } catch {
-                errors.append(error)
+            case .failure(let found):
+                errors.append(contentsOf: found.errors)
             }
         }
         return declarations
@@ -310,12 +310,15 @@ private struct LoadPass {
 
     // MARK: - Helpers
 
-    /// Decodes a section's node after `${VAR}` substitution, recording the first error.
+    /// Decodes a section's node after `${VAR}` substitution, recording its errors (every
+    /// unknown key, or the first value that does not decode).
     private mutating func decode<T: Decodable>(_ type: T.Type, _ node: Node, _ path: [String]) -> T? {
-        do {
-            return try decoder.decode(type, from: environment.apply(to: node, file: file, path: path), file: file, path: path)
-        } catch {
-            errors.append(error)
+        guard let node = substituted(node, path) else { return nil }
+        switch decoder.decodeReportingAll(type, from: node, file: file, path: path) {
+        case .success(let value):
+            return value
+        case .failure(let found):
+            errors.append(contentsOf: found.errors)
             return nil
         }
     }
