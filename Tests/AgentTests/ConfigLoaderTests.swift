@@ -233,7 +233,7 @@ struct ConfigLoaderTests {
             "outrider.yaml:2:3: server.listn: unknown key \"listn\" (did you mean \"listen\"?)",
             "outrider.yaml:3:3: server.shutdown_timout: unknown key \"shutdown_timout\" (did you mean \"shutdown_timeout\"?)",
             "outrider.yaml:5:28: sources.app.intervl: unknown key \"intervl\" (did you mean \"interval\"?)",
-            "outrider.yaml:5:41: sources.app.colour: unknown key \"colour\" (valid keys: fail_after, interval, type)",
+            "outrider.yaml:5:41: sources.app.colour: unknown key \"colour\" (valid keys: fail_after, ignore_shutdown, interval, type)",
         ])
     }
 

@@ -74,6 +74,25 @@ struct ReloadTests {
         #expect(stopped == ["app", "tag", "backend"])
     }
 
+    @Test func aComponentStuckDrainingIsCancelledAfterTheTimeout() async throws {
+        let agent = try await RunningAgent(config: """
+            server: {listen: "127.0.0.1:0", shutdown_timeout: 1s}
+            sources:
+              stuck: {type: test_source, ignore_shutdown: true}
+            exporters:
+              backend: {type: test_exporter, endpoint: "http://127.0.0.1:1"}
+            pipelines:
+              logs: {sources: [stuck], exporters: [backend]}
+            """)
+        let start = ContinuousClock.now
+        await agent.runtime.shutdown()
+        try await agent.stopped()
+        let took = ContinuousClock.now - start
+        // The drain gets its second, then cancellation ends the stuck task: no hang.
+        #expect(took >= .milliseconds(900) && took < .seconds(4), "took \(took)")
+        #expect(agent.logs.contains(#""level":"warn","service":"outrider","message":"component did not finish draining within server.shutdown_timeout and was cancelled","component":"stuck""#), "\(agent.logs)")
+    }
+
     @Test func shutdownDrainsWithinTheTimeout() async throws {
         let agent = try await RunningAgent(config: LocalServerTests.config)
         let took = try await agent.stop()

@@ -34,6 +34,11 @@ final class RunningAgent: Sendable {
 
     var logs: String { capture.all.joined() }
 
+    /// Waits for the agent's run to end, returning or throwing what it did.
+    func stopped() async throws {
+        try await task.value
+    }
+
     /// Graceful shutdown, as SIGTERM; returns how long the drain took.
     func stop() async throws -> Duration {
         let start = ContinuousClock.now

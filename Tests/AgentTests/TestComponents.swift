@@ -12,16 +12,21 @@ struct TestSourceConfig: ComponentConfig {
     var interval = ConfigDuration(.seconds(1))
     /// When set, the source's task dies this long after starting.
     var failAfter: ConfigDuration?
+    /// When true, the source ignores graceful shutdown and only ends when cancelled, like
+    /// a component stuck draining to a backend that does not answer.
+    var ignoreShutdown = false
 
     enum CodingKeys: String, CodingKey {
         case interval
         case failAfter = "fail_after"
+        case ignoreShutdown = "ignore_shutdown"
     }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         interval = try container.decodeIfPresent(ConfigDuration.self, forKey: .interval) ?? interval
         failAfter = try container.decodeIfPresent(ConfigDuration.self, forKey: .failAfter)
+        ignoreShutdown = try container.decodeIfPresent(Bool.self, forKey: .ignoreShutdown) ?? false
     }
 
     func validate() -> [ConfigProblem] {
@@ -29,7 +34,7 @@ struct TestSourceConfig: ComponentConfig {
     }
 
     func makeService(_ context: ComponentContext) throws -> any Service {
-        TestSource(failAfter: failAfter?.duration, health: context.health)
+        TestSource(failAfter: failAfter?.duration, ignoreShutdown: ignoreShutdown, health: context.health)
     }
 }
 
@@ -39,6 +44,7 @@ struct TestSourceDied: Error, CustomStringConvertible {
 
 struct TestSource: Service {
     let failAfter: Duration?
+    let ignoreShutdown: Bool
     let health: ComponentHealth
 
     func run() async throws {
@@ -46,6 +52,10 @@ struct TestSource: Service {
         if let failAfter {
             try await Task.sleep(for: failAfter)
             throw TestSourceDied()
+        }
+        if ignoreShutdown {
+            try await Task.sleep(for: .seconds(3600))  // ends only by cancellation
+            return
         }
         try? await gracefulShutdown()
     }

@@ -106,7 +106,7 @@ public final class AgentRuntime: Sendable {
         group.withLock { $0 = serviceGroup }
         logger.info("outrider started", metadata: [
             "version": "\(BuildInfo.version)", "config": "\(configState.config.file)",
-            "service": "\(configState.config.service.name)",
+            "service.name": "\(configState.config.service.name)",
         ])
         try await serviceGroup.run()
         logger.info("outrider stopped")

@@ -14,21 +14,30 @@ struct SupervisedService: Service {
         do {
             try await inner.run()
             if isShuttingDown {
-                logger.debug("component stopped")
-                health.stopped()
+                stoppedDuringShutdown(reason: nil)
             } else {
                 logger.error("component stopped on its own")
                 health.failed(ComponentExited())
             }
         } catch {
             if isShuttingDown || error is CancellationError {
-                logger.debug("component stopped", metadata: ["reason": "\(error)"])
-                health.stopped()
+                stoppedDuringShutdown(reason: error)
             } else {
                 logger.error("component failed", error: error)
                 health.failed(error)
             }
         }
+    }
+
+    /// Cancellation during shutdown means the component was still draining when
+    /// `shutdown_timeout` ran out: what it held may not have reached its destination.
+    private func stoppedDuringShutdown(reason: (any Error)?) {
+        if Task.isCancelled {
+            logger.warning("component did not finish draining within server.shutdown_timeout and was cancelled")
+        } else {
+            logger.debug("component stopped", metadata: reason.map { ["reason": "\($0)"] } ?? [:])
+        }
+        health.stopped()
     }
 
     private var isShuttingDown: Bool { Task.isShuttingDownGracefully || Task.isCancelled }
