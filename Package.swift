@@ -64,6 +64,10 @@ let package = Package(
             dependencies: ["Telemetry"]
         ),
         .target(
+            name: "Pipeline",
+            dependencies: ["Telemetry"]
+        ),
+        .target(
             name: "Agent",
             dependencies: [
                 "YAML",
@@ -107,6 +111,10 @@ let package = Package(
             name: "HostMetricsTests",
             dependencies: ["HostMetrics"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "TestSupport"]
         ),
         .testTarget(
             name: "AgentTests",
