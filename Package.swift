@@ -33,6 +33,7 @@ let package = Package(
     products: [
         .executable(name: "outrider", targets: ["outrider"]),
         .executable(name: "outrider-bench", targets: ["outrider-bench"]),
+        .executable(name: "outrider-sink", targets: ["outrider-sink"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -92,6 +93,23 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // A test backend: an HTTP sink that counts, checks sequence numbers and fails on
+        // command. Library for tests, executable for benchmarks and manual runs.
+        .target(
+            name: "TestSink",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "outrider-sink",
+            dependencies: [
+                "TestSink",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // Benchmarks (scripts/bench-*.sh), not shipped.
         .executableTarget(
             name: "outrider-bench",
@@ -115,6 +133,10 @@ let package = Package(
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "TestSupport"]
+        ),
+        .testTarget(
+            name: "TestSinkTests",
+            dependencies: ["TestSink", "TestSupport"]
         ),
         .testTarget(
             name: "AgentTests",
