@@ -72,19 +72,12 @@ enum Attempt: Equatable {
 
 /// Connects, sends, reads to the end, distinguishing connect errors, resets and answers.
 func attempt(_ bytes: [UInt8], port: Int, timeoutSeconds: Int = 5) -> Attempt {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return .connectFailed(Glibc.errno) }
-    defer { close(fd) }
-    var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    let fd: Int32
+    switch RawHTTP.connectLoopback(port: port, timeoutSeconds: timeoutSeconds) {
+    case .success(let connected): fd = connected
+    case .failure(let failure): return .connectFailed(failure.errno)
     }
-    guard connected == 0 else { return .connectFailed(Glibc.errno) }
+    defer { close(fd) }
     _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     var reply: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 65536)

@@ -20,9 +20,11 @@ public enum RawHTTP {
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        public var errno: Int32
 
-        public init(description: String) {
+        public init(description: String, errno: Int32 = 0) {
             self.description = description
+            self.errno = errno
         }
     }
 
@@ -39,10 +41,11 @@ public enum RawHTTP {
         return try parse(raw)
     }
 
-    public static func sendAndReceive(_ request: [UInt8], port: Int, timeoutSeconds: Int = 10) throws -> [UInt8] {
+    /// A TCP socket connected to 127.0.0.1:`port` with send and receive timeouts, or the
+    /// errno of the failed step (tests of "backend down" want ECONNREFUSED itself).
+    public static func connectLoopback(port: Int, timeoutSeconds: Int) -> Result<Int32, Failure> {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
-        defer { close(fd) }
+        guard fd >= 0 else { return .failure(Failure(description: "socket: errno \(errno)", errno: errno)) }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -53,7 +56,17 @@ public enum RawHTTP {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw Failure(description: "connect to 127.0.0.1:\(port): errno \(errno)") }
+        guard connected == 0 else {
+            let failure = Failure(description: "connect to 127.0.0.1:\(port): errno \(errno)", errno: errno)
+            close(fd)
+            return .failure(failure)
+        }
+        return .success(fd)
+    }
+
+    public static func sendAndReceive(_ request: [UInt8], port: Int, timeoutSeconds: Int = 10) throws -> [UInt8] {
+        let fd = try connectLoopback(port: port, timeoutSeconds: timeoutSeconds).get()
+        defer { close(fd) }
         var offset = 0
         while offset < request.count {
             let sent = request[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
