@@ -26,7 +26,7 @@ final class ScrapeCoalescer: Sendable {
 
     func fresh() -> Result {
         let arrival = ContinuousClock.now
-        let result = last.withLock { last -> Result in
+        return last.withLock { last -> Result in
             if let cached = last, cached.started >= arrival { return cached }
             let started = ContinuousClock.now
             let outcome = collection.collect()
@@ -35,9 +35,9 @@ final class ScrapeCoalescer: Sendable {
             PrometheusText.write(outcome.families, into: &text)
             let result = Result(started: started, outcome: outcome, text: text)
             last = result
+            // Under the lock, so reports arrive in the order collections ran, once each.
+            onCollect(outcome)
             return result
         }
-        if result.started >= arrival { onCollect(result.outcome) }
-        return result
     }
 }

@@ -11,12 +11,14 @@ public struct CgroupCollector: HostCollector {
     public let name = "cgroup"
     let paths: HostPaths
     let ticksPerSecond: Double
-    /// Where the container's cgroup files are, found on the first collection and kept
-    /// until a collection fails (the process moved, the hierarchy was remounted).
+    /// Where the container's cgroup files are, kept while /proc/self/cgroup reads the same
+    /// (the process did not move) and collections succeed (the hierarchy is still there).
     private let layout = LayoutCache()
 
     /// The container's cgroup directories, per controller for v1.
     struct Layout: Sendable {
+        /// The /proc/self/cgroup this layout was resolved from.
+        var membership: [UInt8]
         var version: CgroupVersion
         var id: String
         var directories: [String: String]
@@ -32,7 +34,9 @@ public struct CgroupCollector: HostCollector {
     }
 
     public func collect(into families: inout [MetricFamily]) throws {
-        let layout = try self.layout.value.withLock { $0 } ?? resolve()
+        let membership = try paths.read(paths.proc("self/cgroup"))
+        let cached = self.layout.value.withLock { $0 }
+        let layout = try cached.flatMap { $0.membership == membership ? $0 : nil } ?? resolve(membership)
         var metrics = ContainerMetrics()
         metrics.id = layout.id
         do {
@@ -48,18 +52,19 @@ public struct CgroupCollector: HostCollector {
         families.append(contentsOf: metrics.families())
     }
 
-    private func resolve() throws -> Layout {
-        let membership = try CgroupMembership.parse(try paths.read(paths.proc("self/cgroup")))
+    private func resolve(_ bytes: [UInt8]) throws -> Layout {
+        let membership = try CgroupMembership.parse(bytes)
         switch CgroupVersion.detect(root: paths.cgroupRoot) {
         case .v2:
             let (directory, id) = locate(root: paths.cgroupRoot, path: membership.unifiedPath)
-            return Layout(version: .v2, id: id, directories: ["v2": directory])
+            return Layout(membership: bytes, version: .v2, id: id, directories: ["v2": directory])
         case .v1:
             func controller(_ names: [String], _ key: String) -> String {
                 let mount = names.map { paths.cgroupRoot + "/" + $0 }.first { access($0, F_OK) == 0 } ?? paths.cgroupRoot + "/" + names[0]
                 return locate(root: mount, path: membership.path(forController: key)).directory
             }
             return Layout(
+                membership: bytes,
                 version: .v1,
                 id: locate(root: paths.cgroupRoot + "/memory", path: membership.path(forController: "memory")).id,
                 directories: [

@@ -1,5 +1,6 @@
 import Glibc
 import Synchronization
+import Telemetry
 
 /// The mount table, re-read only when it changed. The kernel signals a change of a
 /// process's mount namespace by poll(2) on its open mountinfo returning POLLPRI|POLLERR,
@@ -27,27 +28,31 @@ final class MountTableWatch: Sendable {
 
     func mounts() throws -> [MountInfo.Mount] {
         try state.withLock { state throws -> [MountInfo.Mount] in
+            // Only the first candidate (the host's table) is kept: while on a fallback the
+            // host's table is tried again at every collection.
             if state.fd >= 0 {
                 var watch = pollfd(fd: state.fd, events: Int16(POLLPRI), revents: 0)
-                let ready = poll(&watch, 1, 0)
-                if ready == 0 { return state.mounts }
+                if poll(&watch, 1, 0) == 0 { return state.mounts }
                 close(state.fd)
                 state.fd = -1
             }
             var lastError: (any Error)?
             for path in candidates {
                 let fd = open(path, O_RDONLY | O_CLOEXEC)
-                guard fd >= 0 else { continue }
+                guard fd >= 0 else {
+                    lastError = FileBytes.ReadError(path: path, errno: errno)
+                    continue
+                }
                 do {
                     // Read through our own descriptor: the poll state belongs to it.
                     let mounts = try MountInfo.parse(try Self.readAll(fd, path: path)).mounts
+                    // open(2) recorded the namespace's change counter, so a change during
+                    // the read already shows at the next poll.
                     var info = stat()
-                    guard fstat(fd, &info) == 0, info.st_size == 0 else {
+                    guard path == candidates.first, fstat(fd, &info) == 0, info.st_size == 0 else {
                         close(fd)
                         return mounts
                     }
-                    var watch = pollfd(fd: fd, events: Int16(POLLPRI), revents: 0)
-                    _ = poll(&watch, 1, 0)  // consume a change that raced with the read
                     state = State(fd: fd, path: path, mounts: mounts)
                     return mounts
                 } catch {
