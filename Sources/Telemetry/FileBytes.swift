@@ -20,35 +20,34 @@ public enum FileBytes {
         }
     }
 
-    /// Reads until end of file (or `limit` bytes). /proc files report a size of 0, so the
-    /// buffer grows as reads fill it, starting from `sizeHint`; bytes are read straight
-    /// into the array's storage, never zeroed first (this runs on every scrape).
+    /// Reads a whole file (at most `limit` bytes).
     public static func contents(of path: String, limit: Int = 64 << 20, sizeHint: Int = 4096) throws(ReadError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw ReadError(path: path, errno: errno) }
         defer { close(fd) }
-        var capacity = max(sizeHint, 512)
-        while true {
-            var failure: Int32 = 0
-            let result = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
-                while initialized < buffer.count {
-                    let count = read(fd, buffer.baseAddress! + initialized, buffer.count - initialized)
-                    if count < 0 {
-                        if errno == EINTR { continue }
-                        failure = errno
-                        return
-                    }
-                    if count == 0 { return }
-                    initialized += count
+        return try readToEnd(fd, path: path, limit: limit, sizeHint: sizeHint)
+    }
+
+    /// Reads from the descriptor's position to end of file (or `limit` bytes). /proc files
+    /// report a size of 0 and are served a page per read, so this reads until a read
+    /// returns 0, in chunks that are not zeroed first (it runs on every scrape).
+    public static func readToEnd(_ fd: Int32, path: String, limit: Int = 64 << 20, sizeHint: Int = 4096) throws(ReadError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(sizeHint, limit))
+        var failure: Int32 = 0
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16 * 1024) { chunk in
+            while bytes.count < limit {
+                let count = read(fd, chunk.baseAddress, min(chunk.count, limit - bytes.count))
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
                 }
+                if count == 0 { return }
+                bytes.append(contentsOf: chunk[0..<count])
             }
-            if failure != 0 { throw ReadError(path: path, errno: failure) }
-            // Short of the capacity: that was the whole file.
-            if result.count < capacity || capacity >= limit { return Array(result.prefix(limit)) }
-            // Full: the file is larger. Start over from the beginning with twice the room,
-            // so the content is one consistent read (a /proc file is generated per read).
-            capacity = min(capacity * 2, limit)
-            if lseek(fd, 0, SEEK_SET) < 0 { throw ReadError(path: path, errno: errno) }
         }
+        if failure != 0 { throw ReadError(path: path, errno: failure) }
+        return bytes
     }
 }

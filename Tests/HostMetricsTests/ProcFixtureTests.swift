@@ -46,7 +46,7 @@ enum ProcFixture {
 
     @Test func lineNumbersCountEmptyLines() {
         var seen: [(Int, String)] = []
-        ProcLines.forEach(Array("a\n\nb\nc".utf8)) { number, line in seen.append((number, line.string)) }
+        ByteScanner.forEachLine(Array("a\n\nb\nc".utf8)) { number, line in seen.append((number, line.string)) }
         #expect(seen.map(\.0) == [1, 2, 3, 4])
         #expect(seen.map(\.1) == ["a", "", "b", "c"])
     }

@@ -45,7 +45,7 @@ final class MountTableWatch: Sendable {
                 }
                 do {
                     // Read through our own descriptor: the poll state belongs to it.
-                    let mounts = try MountInfo.parse(try Self.readAll(fd, path: path)).mounts
+                    let mounts = try MountInfo.parse(try FileBytes.readToEnd(fd, path: path)).mounts
                     // open(2) recorded the namespace's change counter, so a change during
                     // the read already shows at the next poll.
                     var info = stat()
@@ -61,20 +61,6 @@ final class MountTableWatch: Sendable {
                 }
             }
             throw lastError ?? MountTableUnavailable(paths: candidates)
-        }
-    }
-
-    private static func readAll(_ fd: Int32, path: String) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ParseError(file: path, "read failed: \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: chunk[0..<count])
         }
     }
 }

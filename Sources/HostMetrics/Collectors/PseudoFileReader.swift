@@ -69,34 +69,8 @@ public final class PseudoFileReader: Sendable {
         max(512, (size + size / 2 + 511) & ~511)
     }
 
-    /// Rewinds and reads to end of file. If the buffer fills before the end, the file grew:
-    /// read it again from the start into twice the room, so the result is one consistent
-    /// rendering of the file.
     private static func readFromStart(_ fd: Int32, sizeHint: Int, path: String) throws(FileBytes.ReadError) -> [UInt8] {
-        var capacity = sizeHint
-        while true {
-            if lseek(fd, 0, SEEK_SET) < 0 { throw FileBytes.ReadError(path: path, errno: errno) }
-            var failure: Int32 = 0
-            var reachedEnd = false
-            let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
-                while initialized < buffer.count {
-                    let count = Glibc.read(fd, buffer.baseAddress! + initialized, buffer.count - initialized)
-                    if count < 0 {
-                        if errno == EINTR { continue }
-                        failure = errno
-                        return
-                    }
-                    if count == 0 {
-                        reachedEnd = true
-                        return
-                    }
-                    initialized += count
-                }
-            }
-            if failure != 0 { throw FileBytes.ReadError(path: path, errno: failure) }
-            if reachedEnd { return bytes }
-            capacity *= 2
-            if capacity > 64 << 20 { throw FileBytes.ReadError(path: path, errno: EFBIG) }
-        }
+        if lseek(fd, 0, SEEK_SET) < 0 { throw FileBytes.ReadError(path: path, errno: errno) }
+        return try FileBytes.readToEnd(fd, path: path, sizeHint: sizeHint)
     }
 }

@@ -1,26 +1,6 @@
 /// Lexing helpers shared by the process and cgroup parsers, kept out of ByteScanner.swift so
 /// that file has one owner.
 extension ByteScanner {
-    /// Calls `body` with each non-empty line and its 1-based physical line number, so errors
-    /// point at the line an operator sees in `cat -n`. A last line without a newline counts.
-    ///
-    /// Typed throws instead of `rethrows`, so callers keep `ParseError` without a cast.
-    static func forEachNumberedLine(
-        _ bytes: [UInt8],
-        _ body: (_ line: ArraySlice<UInt8>, _ number: Int) throws(ParseError) -> Void
-    ) throws(ParseError) {
-        var start = 0
-        var number = 1
-        for index in bytes.indices where bytes[index] == UInt8(ascii: "\n") {
-            let line = bytes[start..<index].trimmingBlanks()
-            if !line.isEmpty { try body(line, number) }
-            start = index + 1
-            number += 1
-        }
-        let last = bytes[start..<bytes.count].trimmingBlanks()
-        if !last.isEmpty { try body(last, number) }
-    }
-
     /// Walks a "flat keyed" file (cgroup-v2.rst's term: `KEY VALUE` per line), as used by
     /// cpu.stat, memory.stat, memory.events and their v1 cousins.
     ///
@@ -33,9 +13,7 @@ extension ByteScanner {
         file: String,
         _ body: (_ key: ArraySlice<UInt8>, _ value: ArraySlice<UInt8>, _ line: Int) throws(ParseError) -> Void
     ) throws(ParseError) {
-        guard bytes.contains(where: { !isSpace($0) }) else {
-            throw ParseError(file: file, "empty file")
-        }
+        try requireContent(bytes, file: file)
         try forEachNumberedLine(bytes) { line, number throws(ParseError) in
             let fields = ByteScanner.fields(line)
             guard fields.count == 2 else {

@@ -1,68 +1,50 @@
-/// A forward-only reader over the bytes of one /proc or cgroup file.
+/// Line and field splitting over the bytes of one /proc or cgroup file.
 ///
-/// Every parser in this module is a pure function from bytes to a struct; this is the one
-/// piece of lexing they share, so none of them builds a `String` per line or per field.
-/// Numbers are parsed straight from the bytes.
-public struct ByteScanner {
-    public let bytes: [UInt8]
-    public private(set) var position: Int
-
-    public init(_ bytes: [UInt8]) {
-        self.bytes = bytes
-        self.position = 0
-    }
-
-    public var isAtEnd: Bool { position >= bytes.count }
-
-    /// Skips spaces and tabs (not newlines).
-    public mutating func skipBlanks() {
-        while position < bytes.count, bytes[position] == UInt8(ascii: " ") || bytes[position] == UInt8(ascii: "\t") {
-            position += 1
-        }
-    }
-
-    /// The next whitespace-separated field on the current line, or nil at the end of the line.
-    public mutating func field() -> ArraySlice<UInt8>? {
-        skipBlanks()
-        let start = position
-        while position < bytes.count, !Self.isSpace(bytes[position]) { position += 1 }
-        return position > start ? bytes[start..<position] : nil
-    }
-
-    /// The rest of the current line (without its newline), and moves past the newline.
-    public mutating func restOfLine() -> ArraySlice<UInt8> {
-        let start = position
-        while position < bytes.count, bytes[position] != UInt8(ascii: "\n") { position += 1 }
-        let line = bytes[start..<position]
-        if position < bytes.count { position += 1 }
-        return line
-    }
-
-    /// Moves past the next newline.
-    public mutating func nextLine() {
-        _ = restOfLine()
-    }
-
-    /// Calls `body` with each line of the input (newline excluded), skipping empty ones.
-    public static func forEachLine(_ bytes: [UInt8], _ body: (ArraySlice<UInt8>) throws -> Void) rethrows {
+/// Every parser in this module is a pure function from bytes to a struct; this is the
+/// lexing they share, so none of them builds a `String` per line or per field. Numbers are
+/// parsed straight from the bytes (`ArraySlice<UInt8>.uint64` and friends below).
+public enum ByteScanner {
+    /// Calls `body` with the 1-based physical line number and the line (newline excluded)
+    /// for every line, empty ones included, so errors point at the line an operator sees
+    /// in `cat -n`. A final line without a newline is still delivered.
+    public static func forEachLine<E: Error>(
+        _ bytes: [UInt8],
+        _ body: (_ number: Int, _ line: ArraySlice<UInt8>) throws(E) -> Void
+    ) throws(E) {
         var start = 0
+        var number = 1
         for index in bytes.indices where bytes[index] == UInt8(ascii: "\n") {
-            if index > start { try body(bytes[start..<index]) }
+            try body(number, bytes[start..<index])
+            number += 1
             start = index + 1
         }
-        if start < bytes.count { try body(bytes[start..<bytes.count]) }
+        if start < bytes.count { try body(number, bytes[start..<bytes.count]) }
+    }
+
+    /// Like `forEachLine`, with each line trimmed and blank lines skipped.
+    static func forEachNumberedLine(
+        _ bytes: [UInt8],
+        _ body: (_ line: ArraySlice<UInt8>, _ number: Int) throws(ParseError) -> Void
+    ) throws(ParseError) {
+        try forEachLine(bytes) { number, line throws(ParseError) in
+            let trimmed = line.trimmingBlanks()
+            if !trimmed.isEmpty { try body(trimmed, number) }
+        }
+    }
+
+    /// Rejects a file with no content. A zero-length read of a /proc file means the read
+    /// failed or the kernel has no such data, never "all values are zero".
+    static func requireContent(_ bytes: [UInt8], file: String) throws(ParseError) {
+        guard bytes.contains(where: { !isSpace($0) }) else {
+            throw ParseError(file: file, "empty file")
+        }
     }
 
     /// Splits a line into whitespace-separated fields.
     public static func fields(_ line: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        var cursor = FieldCursor(line)
         var result: [ArraySlice<UInt8>] = []
-        var index = line.startIndex
-        while index < line.endIndex {
-            while index < line.endIndex, isSpace(line[index]) { index += 1 }
-            let start = index
-            while index < line.endIndex, !isSpace(line[index]) { index += 1 }
-            if index > start { result.append(line[start..<index]) }
-        }
+        while let field = cursor.next() { result.append(field) }
         return result
     }
 

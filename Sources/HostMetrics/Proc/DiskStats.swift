@@ -104,11 +104,11 @@ public struct DiskStats: Sendable, Hashable {
     /// one block device line, if only `loop0` or `ram0`).
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> DiskStats {
         let file = fileName
-        try ProcLines.requireContent(bytes, file: file)
+        try ByteScanner.requireContent(bytes, file: file)
         var devices: [Device] = []
         var values = [UInt64](repeating: 0, count: 17)
 
-        try ProcLines.forEach(bytes) { (number, line) throws(ParseError) in
+        try ByteScanner.forEachLine(bytes) { (number, line) throws(ParseError) in
             if ProcLines.isBlank(line) { return }
             var fields = FieldCursor(line)
             guard let majorField = fields.next(), let minorField = fields.next(), let nameField = fields.next() else {

@@ -29,9 +29,9 @@ public struct LoadAvg: Sendable, Hashable {
 
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> LoadAvg {
         let file = fileName
-        try ProcLines.requireContent(bytes, file: file)
+        try ByteScanner.requireContent(bytes, file: file)
         var result: LoadAvg?
-        try ProcLines.forEach(bytes) { (number, line) throws(ParseError) in
+        try ByteScanner.forEachLine(bytes) { (number, line) throws(ParseError) in
             if ProcLines.isBlank(line) { return }
             guard result == nil else {
                 throw ParseError(file: file, line: number, "unexpected content after the load line: \"\(ProcLines.printable(line))\"")

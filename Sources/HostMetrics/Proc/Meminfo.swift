@@ -62,11 +62,11 @@ public struct Meminfo: Sendable, Hashable {
     /// exceeds 2^64-1.
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> Meminfo {
         let file = fileName
-        try ProcLines.requireContent(bytes, file: file)
+        try ByteScanner.requireContent(bytes, file: file)
         var fields: [Field] = []
         fields.reserveCapacity(64)
 
-        try ProcLines.forEach(bytes) { (number, line) throws(ParseError) in
+        try ByteScanner.forEachLine(bytes) { (number, line) throws(ParseError) in
             if ProcLines.isBlank(line) { return }
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
                 throw ParseError(file: file, line: number, "expected \"Name: value\", found \"\(ProcLines.printable(line))\"")

@@ -73,10 +73,10 @@ public struct MountInfo: Sendable, Hashable {
     /// least its root mount.
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> MountInfo {
         let file = fileName
-        try ProcLines.requireContent(bytes, file: file)
+        try ByteScanner.requireContent(bytes, file: file)
         var mounts: [Mount] = []
 
-        try ProcLines.forEach(bytes) { (number, line) throws(ParseError) in
+        try ByteScanner.forEachLine(bytes) { (number, line) throws(ParseError) in
             if ProcLines.isBlank(line) { return }
             var fields = FieldCursor(line)
             func required(_ what: String) throws(ParseError) -> ArraySlice<UInt8> {

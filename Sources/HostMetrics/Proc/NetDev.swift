@@ -78,13 +78,13 @@ public struct NetDev: Sendable, Hashable {
     /// other line must be `name: 16 counters`.
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> NetDev {
         let file = fileName
-        try ProcLines.requireContent(bytes, file: file)
+        try ByteScanner.requireContent(bytes, file: file)
         var headers = 0
         var interfaces: [Interface] = []
         // One buffer for the whole file rather than one array per line.
         var values = [UInt64](repeating: 0, count: 16)
 
-        try ProcLines.forEach(bytes) { (number, line) throws(ParseError) in
+        try ByteScanner.forEachLine(bytes) { (number, line) throws(ParseError) in
             if ProcLines.isBlank(line) { return }
             if headers < 2 {
                 guard line.contains(UInt8(ascii: "|")) else {

@@ -50,10 +50,10 @@ public struct Pressure: Sendable, Hashable {
     /// and total must all be present. Lines other than `some`/`full` are errors.
     public static func parse(_ bytes: [UInt8], resource: Resource) throws(ParseError) -> Pressure {
         let file = resource.fileName
-        try ProcLines.requireContent(bytes, file: file)
+        try ByteScanner.requireContent(bytes, file: file)
         var some: Line?
         var full: Line?
-        try ProcLines.forEach(bytes) { (number, line) throws(ParseError) in
+        try ByteScanner.forEachLine(bytes) { (number, line) throws(ParseError) in
             if ProcLines.isBlank(line) { return }
             var fields = FieldCursor(line)
             guard let kind = fields.next() else { return }

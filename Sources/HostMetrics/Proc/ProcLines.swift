@@ -1,36 +1,6 @@
-/// Lexing shared by the /proc parsers in this folder, on top of `ByteScanner`.
-///
-/// `ByteScanner.forEachLine` skips empty lines and so loses the physical line number; errors
-/// here must point at the line an operator sees in `cat -n`, so these helpers count every line.
+/// Number parsing with precise errors, shared by the /proc parsers in this folder (line
+/// and field splitting are `ByteScanner`'s).
 enum ProcLines {
-    /// Calls `body` with the 1-based physical line number and the line (newline excluded) for
-    /// every line, empty ones included. A final line without a newline is still delivered.
-    static func forEach<E: Error>(
-        _ bytes: [UInt8],
-        _ body: (_ number: Int, _ line: ArraySlice<UInt8>) throws(E) -> Void
-    ) throws(E) {
-        var start = 0
-        var number = 1
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "\n") {
-                try body(number, bytes[start..<index])
-                number += 1
-                start = index + 1
-            }
-            index += 1
-        }
-        if start < bytes.count { try body(number, bytes[start..<bytes.count]) }
-    }
-
-    /// Rejects a file with no content. A zero-length read of a /proc file means the read
-    /// failed or the kernel has no such data, never "all values are zero".
-    static func requireContent(_ bytes: [UInt8], file: String) throws(ParseError) {
-        guard bytes.contains(where: { !ByteScanner.isSpace($0) }) else {
-            throw ParseError(file: file, "empty file")
-        }
-    }
-
     static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {
         line.allSatisfy(ByteScanner.isSpace)
     }
@@ -82,32 +52,5 @@ enum ProcLines {
     static func printable(_ field: ArraySlice<UInt8>) -> String {
         let shown = field.prefix(40).map { $0 >= 0x20 && $0 < 0x7F ? $0 : UInt8(ascii: "?") }
         return String(decoding: shown, as: UTF8.self) + (field.count > 40 ? "…" : "")
-    }
-}
-
-/// Iterates the whitespace-separated fields of one line without allocating an array, which
-/// matters for lines such as `intr` in /proc/stat that carry hundreds of numbers.
-struct FieldCursor {
-    private let line: ArraySlice<UInt8>
-    private var index: Int
-
-    init(_ line: ArraySlice<UInt8>) {
-        self.line = line
-        self.index = line.startIndex
-    }
-
-    mutating func next() -> ArraySlice<UInt8>? {
-        while index < line.endIndex, ByteScanner.isSpace(line[index]) { index += 1 }
-        let start = index
-        while index < line.endIndex, !ByteScanner.isSpace(line[index]) { index += 1 }
-        return index > start ? line[start..<index] : nil
-    }
-
-    /// The remaining fields, counted without consuming them.
-    func remainingCount() -> Int {
-        var copy = self
-        var count = 0
-        while copy.next() != nil { count += 1 }
-        return count
     }
 }

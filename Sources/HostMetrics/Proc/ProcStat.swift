@@ -126,7 +126,7 @@ public struct ProcStat: Sendable, Hashable {
     /// fewer than four columns, a duplicated CPU, or a malformed number on a known line.
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> ProcStat {
         let file = fileName
-        try ProcLines.requireContent(bytes, file: file)
+        try ByteScanner.requireContent(bytes, file: file)
         var total: CPUTimes?
         var cpus: [CPU] = []
         var seenIndices = Set<Int>()
@@ -134,7 +134,7 @@ public struct ProcStat: Sendable, Hashable {
         var columns = [UInt64?](repeating: nil, count: 10)
         var stat = ProcStat(total: CPUTimes(user: 0, nice: 0, system: 0, idle: 0), cpus: [])
 
-        try ProcLines.forEach(bytes) { (number, line) throws(ParseError) in
+        try ByteScanner.forEachLine(bytes) { (number, line) throws(ParseError) in
             var fields = FieldCursor(line)
             guard let key = fields.next() else { return }
             if key.hasPrefix("cpu") {
