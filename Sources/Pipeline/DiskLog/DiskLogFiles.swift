@@ -128,10 +128,20 @@ enum DiskLogFiles {
     /// An exclusive, non-blocking flock on `path`; the descriptor holds it until closed.
     /// flock (not fcntl locks) because it is per open file description, so a second
     /// `DiskLog` in the same process is refused too.
+    ///
+    /// A lock that is busy is retried for up to half a second: the holder may be a process
+    /// that is exiting, or a child forked by another thread that still shares the descriptor
+    /// until it execs (O_CLOEXEC closes it only then).
     static func lock(_ path: String) throws(DiskLogError) -> Int32 {
         let fd = try openFile(path, O_RDWR | O_CREAT)
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+        var attempts = 0
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
+            if code == EWOULDBLOCK && attempts < 50 {
+                attempts += 1
+                usleep(10_000)
+                continue
+            }
             closeFile(fd)
             if code == EWOULDBLOCK { throw .locked(path: path) }
             throw .io(path: path, operation: "flock", errno: code)
