@@ -42,12 +42,19 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
             name: "CYAML",
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
         ),
         .target(
             name: "CBuildInfo",
@@ -66,7 +73,20 @@ let package = Package(
         ),
         .target(
             name: "Pipeline",
-            dependencies: ["Telemetry"]
+            dependencies: [
+                "Telemetry",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        .target(
+            name: "Exporters",
+            dependencies: [
+                "Telemetry",
+                "Pipeline",
+                "CZlib",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "Agent",
@@ -75,6 +95,8 @@ let package = Package(
                 "CBuildInfo",
                 "Telemetry",
                 "HostMetrics",
+                "Pipeline",
+                "Exporters",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -133,6 +155,10 @@ let package = Package(
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "TestSupport"]
+        ),
+        .testTarget(
+            name: "ExportersTests",
+            dependencies: ["Exporters", "TestSink", "TestSupport"]
         ),
         .testTarget(
             name: "TestSinkTests",

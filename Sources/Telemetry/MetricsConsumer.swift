@@ -6,7 +6,7 @@ public protocol MetricsConsumer: Sendable {
 }
 
 /// The families of one collection, all taken at `timestamp`.
-public struct MetricBatch: Sendable {
+public struct MetricBatch: Sendable, Hashable {
     public var families: [MetricFamily]
     public var timestamp: Timestamp
 

@@ -1,5 +1,6 @@
-import Telemetry
+import Exporters
 import Logging
+import Pipeline
 import ServiceLifecycle
 import Telemetry
 
@@ -19,9 +20,36 @@ public protocol ComponentConfig: Decodable, Sendable, Equatable {
 
     /// Range and consistency checks beyond what decoding already checked.
     func validate() -> [ConfigProblem]
+}
 
-    /// The long-running part of the component, started in the agent's ServiceGroup.
+/// A source: a long-running service that sends batches to `context.output`.
+public protocol SourceConfig: ComponentConfig {
+    /// The long-running part of the source, started in the agent's ServiceGroup.
     func makeService(_ context: ComponentContext) throws -> any Service
+}
+
+/// A processor: a pure step the pipelines that name it run on each batch.
+public protocol ProcessorConfig: ComponentConfig {
+    func makeProcessor(_ context: ComponentContext) throws -> any Processor
+}
+
+/// An exporter: supplies only how to send a batch; the agent gives it a buffer and the
+/// shared delivery loop (batching, concurrency, retries, acknowledgements) from `delivery`.
+public protocol ExporterConfig: ComponentConfig {
+    var delivery: DeliverySettings { get }
+    func makeSender(_ context: ComponentContext) throws -> any ExportSender
+}
+
+extension SourceConfig {
+    public static var kind: ComponentKind { .source }
+}
+
+extension ProcessorConfig {
+    public static var kind: ComponentKind { .processor }
+}
+
+extension ExporterConfig {
+    public static var kind: ComponentKind { .exporter }
 }
 
 extension ComponentConfig {
@@ -44,13 +72,13 @@ public struct ComponentContext: Sendable {
     public let clock: WallClock
     /// /metrics: components that serve scrape-time metrics register here.
     public let metrics: SelfMetrics
-    /// Where a metrics source delivers its batches: the pipelines that name it. Nil while
-    /// no pipeline consumes this source's metrics.
-    public let metricsOutput: (any MetricsConsumer)?
+    /// Where a source sends its batches: the pipelines that name it. Nil while no pipeline
+    /// names this source (and always for processors and exporters).
+    public let output: SourceOutput?
 
     public init(
         name: String, kind: ComponentKind, logger: Logger, health: ComponentHealth, clock: WallClock,
-        metrics: SelfMetrics, metricsOutput: (any MetricsConsumer)? = nil
+        metrics: SelfMetrics, output: SourceOutput? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -58,6 +86,6 @@ public struct ComponentContext: Sendable {
         self.health = health
         self.clock = clock
         self.metrics = metrics
-        self.metricsOutput = metricsOutput
+        self.output = output
     }
 }

@@ -1,0 +1,32 @@
+/// One log event. The body is the original line (or message) as UTF-8 bytes: sources frame
+/// lines as bytes and nothing on the hot path turns them into `String`s.
+public struct LogRecord: Sendable, Hashable {
+    /// When the event happened, if the line or the SDK said so.
+    public var timestamp: Timestamp?
+    /// When Outrider (or the SDK) saw it.
+    public var observedTimestamp: Timestamp
+    public var severity: Severity
+    public var body: [UInt8]
+    public var attributes: Attributes
+    public var traceID: TraceID?
+    public var spanID: SpanID?
+    /// W3C trace flags (bit 0: sampled).
+    public var flags: UInt8
+    public var scope: InstrumentationScope
+
+    public init(
+        timestamp: Timestamp? = nil, observedTimestamp: Timestamp, severity: Severity = .unspecified, body: [UInt8],
+        attributes: Attributes = Attributes(), traceID: TraceID? = nil, spanID: SpanID? = nil, flags: UInt8 = 0,
+        scope: InstrumentationScope = InstrumentationScope()
+    ) {
+        self.timestamp = timestamp
+        self.observedTimestamp = observedTimestamp
+        self.severity = severity
+        self.body = body
+        self.attributes = attributes
+        self.traceID = traceID
+        self.spanID = spanID
+        self.flags = flags
+        self.scope = scope
+    }
+}
