@@ -173,6 +173,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "outrider",
+                "TestSink",
                 "TestSupport",
             ]
         ),

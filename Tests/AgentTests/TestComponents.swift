@@ -1,12 +1,14 @@
 import Agent
+import Exporters
+import Pipeline
 import ServiceLifecycle
+import Telemetry
 import YAML
 
 /// Component types that exist only in tests, registered in a test catalog: they exercise
 /// the loader's type lookup, per-component validation and the runtime's supervision.
-struct TestSourceConfig: ComponentConfig {
+struct TestSourceConfig: SourceConfig {
     static let typeName = "test_source"
-    static let kind = ComponentKind.source
     static let signals: Set<Signal> = [.logs, .metrics]
 
     var interval = ConfigDuration(.seconds(1))
@@ -61,37 +63,47 @@ struct TestSource: Service {
     }
 }
 
-struct TestExporterConfig: ComponentConfig {
+struct TestExporterConfig: ExporterConfig {
     static let typeName = "test_exporter"
-    static let kind = ComponentKind.exporter
     static let signals: Set<Signal> = [.logs, .metrics, .traces]
 
     var endpoint: String
+    var delivery = DeliverySettings()
+
+    enum CodingKeys: String, CodingKey { case endpoint }
+
+    init(from decoder: any Decoder) throws {
+        endpoint = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .endpoint)
+        delivery = try DeliverySettings(from: decoder)
+    }
 
     func validate() -> [ConfigProblem] {
         endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://")
             ? [] : [ConfigProblem("expected an http:// or https:// URL, got \"\(endpoint)\"", at: "endpoint")]
     }
 
-    func makeService(_ context: ComponentContext) throws -> any Service {
-        IdleService()
+    func makeSender(_ context: ComponentContext) throws -> any ExportSender {
+        AcceptingSender()
     }
 }
 
-struct TestProcessorConfig: ComponentConfig {
+/// Accepts every batch: the test exporter's backend.
+struct AcceptingSender: ExportSender {
+    func send(_ batches: [TelemetryBatch]) async -> SendOutcome { .delivered }
+}
+
+struct TestProcessorConfig: ProcessorConfig {
     static let typeName = "test_processor"
-    static let kind = ComponentKind.processor
     static let signals: Set<Signal> = [.logs]
 
-    func makeService(_ context: ComponentContext) throws -> any Service {
-        IdleService()
+    func makeProcessor(_ context: ComponentContext) throws -> any Processor {
+        PassThroughProcessor(name: context.name)
     }
 }
 
-struct IdleService: Service {
-    func run() async throws {
-        try? await gracefulShutdown()
-    }
+struct PassThroughProcessor: Processor {
+    let name: String
+    func process(_ batch: inout TelemetryBatch) {}
 }
 
 extension ComponentCatalog {

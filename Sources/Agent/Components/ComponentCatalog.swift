@@ -18,6 +18,11 @@ public struct ComponentCatalog: Sendable {
     public static var standard: ComponentCatalog {
         ComponentCatalog()
             .registering(HostMetricsSourceConfig.self)
+            .registering(DemoLogsSourceConfig.self)
+            .registering(HTTPExporterConfig.self)
+            .registering(FileExporterConfig.self)
+            .registering(StdoutExporterConfig.self)
+            .registering(BlackholeExporterConfig.self)
     }
 
     public mutating func register<Config: ComponentConfig>(_ type: Config.Type) {

@@ -75,10 +75,12 @@ public struct ComponentContext: Sendable {
     /// Where a source sends its batches: the pipelines that name it. Nil while no pipeline
     /// names this source (and always for processors and exporters).
     public let output: SourceOutput?
+    /// The HTTP client exporters share.
+    public let http: SharedHTTPClient
 
     public init(
         name: String, kind: ComponentKind, logger: Logger, health: ComponentHealth, clock: WallClock,
-        metrics: SelfMetrics, output: SourceOutput? = nil
+        metrics: SelfMetrics, output: SourceOutput? = nil, http: SharedHTTPClient = SharedHTTPClient()
     ) {
         self.name = name
         self.kind = kind
@@ -87,5 +89,6 @@ public struct ComponentContext: Sendable {
         self.clock = clock
         self.metrics = metrics
         self.output = output
+        self.http = http
     }
 }

@@ -1,3 +1,4 @@
+import Telemetry
 /// `service:` — who the telemetry is about. Becomes resource attributes on every log,
 /// metric and span (`service.name` plus `attributes`).
 public struct ServiceSettings: Decodable, Sendable, Hashable {
@@ -18,6 +19,15 @@ public struct ServiceSettings: Decodable, Sendable, Hashable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decodeIfPresent(String.self, forKey: .name) ?? Self.unknownName
         attributes = try container.decodeIfPresent([String: String].self, forKey: .attributes) ?? [:]
+    }
+
+    /// `service.name` and the configured attributes, added to every batch's resource where
+    /// the data did not set the key itself (an SDK's own service.name wins).
+    public var resource: Resource {
+        var attributes = Attributes()
+        attributes["service.name"] = .string(name)
+        for key in self.attributes.keys.sorted() { attributes[key] = .string(self.attributes[key]!) }
+        return Resource(attributes: attributes)
     }
 
     public func validate() -> [ConfigProblem] {

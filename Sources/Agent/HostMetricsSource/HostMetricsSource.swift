@@ -44,8 +44,9 @@ struct HostMetricsSource: Service {
     }
 
     private func deliver(_ result: ScrapeCoalescer.Result) async throws {
-        guard let output = context.metricsOutput else { return }
-        try await output.consume(MetricBatch(families: result.outcome.families, timestamp: context.clock.now()))
+        guard let output = context.output else { return }
+        // Waits while a `block` buffer is full: the next collection is simply later.
+        try await output.send(.metrics(MetricBatch(families: result.outcome.families, timestamp: context.clock.now())))
     }
 }
 

@@ -5,9 +5,8 @@ import YAML
 
 /// `type: host_metrics` — host and container CPU, memory, load, pressure, network, disk,
 /// filesystem and cgroup metrics, with node_exporter's and cAdvisor's names.
-public struct HostMetricsSourceConfig: ComponentConfig {
+public struct HostMetricsSourceConfig: SourceConfig {
     public static let typeName = "host_metrics"
-    public static let kind = ComponentKind.source
     public static let signals: Set<Signal> = [.metrics]
     /// Its metrics are on /metrics whether or not a pipeline also exports them.
     public static let runsWithoutPipeline = true

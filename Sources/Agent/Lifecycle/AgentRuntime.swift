@@ -1,5 +1,7 @@
-import Telemetry
+import Exporters
 import Logging
+import Pipeline
+import Telemetry
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
@@ -21,6 +23,7 @@ public final class AgentRuntime: Sendable {
     private let signals: [UnixSignal]
     private let group = Mutex<ServiceGroup?>(nil)
     private let services: [ServiceGroupConfiguration.ServiceConfiguration]
+    private let http: SharedHTTPClient
 
     /// - Parameters:
     ///   - signals: the signals that start graceful shutdown; tests running in-process pass
@@ -63,28 +66,31 @@ public final class AgentRuntime: Sendable {
             // A server that dies leaves nothing to answer the probes: stop the agent.
             .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
         ]
-        for declaration in Self.runnableComponents(of: config) {
-            let componentLogger = logger.with(component: declaration.name)
-            let componentHealth = health.register(
-                name: declaration.name, kind: declaration.kind.rawValue, gatesReadiness: declaration.kind == .source)
-            let context = ComponentContext(
-                name: declaration.name, kind: declaration.kind, logger: componentLogger, health: componentHealth, clock: clock,
-                metrics: metrics)
-            let service = try declaration.config.makeService(context)
+        let http = SharedHTTPClient()
+        self.http = http
+        func context(_ declaration: ComponentDeclaration, output: SourceOutput? = nil) -> ComponentContext {
+            ComponentContext(
+                name: declaration.name, kind: declaration.kind, logger: logger.with(component: declaration.name),
+                health: health.register(name: declaration.name, kind: declaration.kind.rawValue, gatesReadiness: declaration.kind == .source),
+                clock: clock, metrics: metrics, output: output, http: http)
+        }
+        let assembly = try PipelineAssembly(config: config, stats: metrics.pipelines, makeContext: { context($0) })
+        // Exporters before sources: ServiceGroup stops services in reverse order, so on
+        // SIGTERM the sources stop taking data in first and the exporters drain last.
+        for exporter in assembly.exporters {
             services.append(.init(
-                service: SupervisedService(inner: service, health: componentHealth, logger: componentLogger),
+                service: SupervisedService(inner: exporter.service, health: exporter.context.health, logger: exporter.context.logger),
+                successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
+        }
+        for declaration in config.sources where config.isUsed(declaration) {
+            guard let sourceConfig = declaration.config as? any SourceConfig else { continue }
+            let sourceContext = context(declaration, output: assembly.output(forSource: declaration.name))
+            let service = try sourceConfig.makeService(sourceContext)
+            services.append(.init(
+                service: SupervisedService(inner: service, health: sourceContext.health, logger: sourceContext.logger),
                 successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
         }
         self.services = services
-    }
-
-    /// Components that some pipeline uses, exporters first: ServiceGroup stops services in
-    /// reverse order, so on SIGTERM the sources stop taking data in first, then processors,
-    /// and the exporters last, once there is nothing more to flush to them.
-    static func runnableComponents(of config: AgentConfig) -> [ComponentDeclaration] {
-        [ComponentKind.exporter, .processor, .source].flatMap { kind in
-            config.components(of: kind).filter(config.isUsed)
-        }
     }
 
     /// After `shutdown_timeout`, tasks still draining are cancelled and get this long to end
@@ -108,7 +114,13 @@ public final class AgentRuntime: Sendable {
             "version": "\(BuildInfo.version)", "config": "\(configState.config.file)",
             "service.name": "\(configState.config.service.name)",
         ])
-        try await serviceGroup.run()
+        do {
+            try await serviceGroup.run()
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        try? await http.shutdown()
         logger.info("outrider stopped")
     }
 

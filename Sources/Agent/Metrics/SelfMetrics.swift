@@ -1,4 +1,3 @@
-import Telemetry
 import HostMetrics
 import Prometheus
 import Synchronization
@@ -13,6 +12,8 @@ public final class SelfMetrics: Sendable {
 
     public let registry: PrometheusCollectorRegistry
     let process: SelfProcessCollector
+    /// Buffers, exporters and processors of the running pipelines.
+    let pipelines = PipelineStats()
     private let scrapeSources = Mutex<[(name: String, render: ScrapeSource)]>([])
     let configReloadSuccesses: Counter
     let configReloadFailures: Counter
@@ -66,6 +67,7 @@ public final class SelfMetrics: Sendable {
         if (try? process.collect(into: &families)) != nil {
             PrometheusText.write(families, into: &out)
         }
+        PrometheusText.write(pipelines.families(), into: &out)
         for source in scrapeSources.withLock({ $0 }) {
             source.render(&out)
         }

@@ -32,7 +32,7 @@ struct LocalRoutes: Sendable {
         switch path {
         case paths.healthz: route = liveness
         case paths.readyz: route = readiness
-        case paths.status: route = { .json(.ok, StatusDocument(health: health, config: config)) }
+        case paths.status: route = { .json(.ok, StatusDocument(health: health, config: config, pipelines: metrics.pipelines)) }
         case paths.metrics: route = { LocalResponse(status: .ok, contentType: Self.metricsContentType, body: metrics.exposition()) }
         default:
             return .text(.notFound, "404 not found: \(path) (endpoints: \(paths.all.map(\.path).joined(separator: " ")))")

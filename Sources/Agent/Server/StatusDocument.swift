@@ -41,6 +41,24 @@ struct StatusDocument: Encodable {
         }
     }
 
+    /// One exporter's buffer and delivery state.
+    struct Buffer: Encodable {
+        var exporter: String
+        var type: String
+        var whenFull: String
+        var events: Int
+        var bytes: Int
+        var capacityBytes: Int
+        var dropped: [String: UInt64]
+        var sent: ExporterStatsFamilies.Summary
+
+        enum CodingKeys: String, CodingKey {
+            case exporter, type, events, bytes, dropped, sent
+            case whenFull = "when_full"
+            case capacityBytes = "capacity_bytes"
+        }
+    }
+
     var status: String
     var version: String
     var revision: String
@@ -51,15 +69,16 @@ struct StatusDocument: Encodable {
     var notReadyReasons: [String]
     var config: Config
     var components: [Component]
+    var buffers: [Buffer]
 
     enum CodingKeys: String, CodingKey {
-        case status, version, revision, live, ready, config, components
+        case status, version, revision, live, ready, config, components, buffers
         case startedAt = "started_at"
         case uptimeSeconds = "uptime_seconds"
         case notReadyReasons = "not_ready_reasons"
     }
 
-    init(health: HealthRegistry, config: ConfigState) {
+    init(health: HealthRegistry, config: ConfigState, pipelines: PipelineStats) {
         let now = health.clock.now()
         let (live, _) = health.liveness()
         let (ready, reasons) = health.readiness()
@@ -81,6 +100,13 @@ struct StatusDocument: Encodable {
                 name: status.name, kind: status.kind, state: status.state.rawValue, since: RFC3339.string(status.since),
                 ready: status.ready, counters: status.counters,
                 lastError: status.lastError.map { .init(message: $0.message, time: RFC3339.string($0.time)) })
+        }
+        buffers = pipelines.exporterEntries.map { entry in
+            let stats = entry.buffer.stats
+            return Buffer(
+                exporter: entry.name, type: stats.kind, whenFull: entry.buffer.whenFull.rawValue, events: stats.events,
+                bytes: stats.bytes, capacityBytes: stats.capacityBytes, dropped: stats.dropped.snapshot,
+                sent: ExporterStatsFamilies.summary(entry.stats))
         }
     }
 

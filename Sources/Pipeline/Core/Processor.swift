@@ -7,4 +7,10 @@ import Telemetry
 public protocol Processor: Sendable {
     var name: String { get }
     func process(_ batch: inout TelemetryBatch)
+    /// What the processor counts (matches, drops), for /metrics.
+    var counters: [ProcessorCounter] { get }
+}
+
+extension Processor {
+    public var counters: [ProcessorCounter] { [] }
 }
