@@ -19,6 +19,8 @@ public struct ComponentCatalog: Sendable {
         ComponentCatalog()
             .registering(HostMetricsSourceConfig.self)
             .registering(DemoLogsSourceConfig.self)
+            .registering(ResourceProcessorConfig.self)
+            .registering(FilterProcessorConfig.self)
             .registering(HTTPExporterConfig.self)
             .registering(FileExporterConfig.self)
             .registering(StdoutExporterConfig.self)
