@@ -158,7 +158,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ExportersTests",
-            dependencies: ["Exporters", "TestSink", "TestSupport"]
+            dependencies: ["Exporters", "TestSink", "TestSupport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "TestSinkTests",

@@ -1,0 +1,59 @@
+/// Numbers written straight into a byte buffer, without a `String` for the common cases.
+enum JSONNumber {
+    /// JSON has no NaN or infinities; the formats we write spell them as strings, and the
+    /// spelling differs by format.
+    enum NonFiniteSpelling {
+        /// `"NaN"`, `"+Inf"`, `"-Inf"`: Prometheus exposition, for our own flat shapes.
+        case prometheus
+        /// `"NaN"`, `"Infinity"`, `"-Infinity"`: the proto3 JSON mapping OTLP/JSON uses.
+        case protobuf
+    }
+
+    static func append(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        appendDigits(value.magnitude, to: &out)
+    }
+
+    /// Decimal digits of `value`, left-padded with zeros to `minimumWidth`.
+    static func appendDigits(_ value: UInt64, minimumWidth: Int = 1, to out: inout [UInt8]) {
+        var width = 1
+        var probe = value
+        while probe >= 10 {
+            probe /= 10
+            width += 1
+        }
+        width = max(width, minimumWidth)
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
+        var index = out.count - 1
+        var rest = value
+        while rest > 0 {
+            out[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+            index -= 1
+        }
+    }
+
+    /// Integral values without a fraction (`42`, not `42.0`: counters read as integers);
+    /// others as Swift's shortest round-trip form, which is valid JSON (`0.1`, `1e-05`).
+    static func append(_ value: Double, nonFinite: NonFiniteSpelling, to out: inout [UInt8]) {
+        guard value.isFinite else {
+            let text: StaticString = switch (value.isNaN, value < 0, nonFinite) {
+            case (true, _, _): "\"NaN\""
+            case (false, false, .prometheus): "\"+Inf\""
+            case (false, true, .prometheus): "\"-Inf\""
+            case (false, false, .protobuf): "\"Infinity\""
+            case (false, true, .protobuf): "\"-Infinity\""
+            }
+            text.withUTF8Buffer { out.append(contentsOf: $0) }
+            return
+        }
+        // Every integral double in Int64's range converts exactly, and its digits read back
+        // as the same double; beyond that the exponent form is shorter anyway.
+        if value.rounded(.towardZero) == value, value >= -0x1p63, value < 0x1p63 {
+            append(Int64(value), to: &out)
+            return
+        }
+        var text = value.description
+        text.withUTF8 { out.append(contentsOf: $0) }
+    }
+}

@@ -1,0 +1,44 @@
+import Telemetry
+
+/// One log record as CONFIG.md's flat object:
+/// `{"timestamp","observed_timestamp","severity_text","severity_number","body","attributes","resource","trace_id","span_id"}`.
+///
+/// Absent optional fields are omitted, never `null`: what Vector's and Fluent Bit's JSON
+/// encoders do, so `has("trace_id")` and `.timestamp // .observed_timestamp` work as their
+/// users expect. An all-zero trace or span id counts as absent (W3C and OTLP call it
+/// invalid).
+enum LogRecordJSON {
+    /// - Parameter encodedResource: the batch's resource as a JSON object, encoded once per
+    ///   batch since every record of it shares that resource.
+    static func append(_ record: LogRecord, encodedResource: [UInt8], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        if let timestamp = record.timestamp {
+            out.appendLiteral("\"timestamp\":")
+            RFC3339Nanos.appendQuoted(timestamp, to: &out)
+            out.append(UInt8(ascii: ","))
+        }
+        out.appendLiteral("\"observed_timestamp\":")
+        RFC3339Nanos.appendQuoted(record.observedTimestamp, to: &out)
+        out.appendLiteral(",\"severity_text\":")
+        // The producer's spelling when it gave one; else OTel's range name, so every line
+        // has a level word to filter on.
+        JSONString.append(record.severity.text.isEmpty ? record.severity.rangeName : record.severity.text, to: &out)
+        out.appendLiteral(",\"severity_number\":")
+        JSONNumber.appendDigits(UInt64(record.severity.number), to: &out)
+        out.appendLiteral(",\"body\":")
+        JSONString.append(record.body, to: &out)
+        out.appendLiteral(",\"attributes\":")
+        JSONAttributes.appendObject(record.attributes, to: &out)
+        out.appendLiteral(",\"resource\":")
+        out.append(contentsOf: encodedResource)
+        if let traceID = record.traceID, traceID.isValid {
+            out.appendLiteral(",\"trace_id\":")
+            HexDigit.appendQuoted(traceID, to: &out)
+        }
+        if let spanID = record.spanID, spanID.isValid {
+            out.appendLiteral(",\"span_id\":")
+            HexDigit.appendQuoted(spanID, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+}

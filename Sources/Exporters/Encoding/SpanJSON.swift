@@ -1,0 +1,91 @@
+import Telemetry
+
+/// One span in the OTLP/JSON mapping (opentelemetry-proto `Span`, JSON Protobuf Encoding:
+/// lowerCamelCase keys, ids as lowercase hex, int64/fixed64 times as decimal strings, enums
+/// as integers) plus `"resource"` in OTLP's `Resource` shape, so each line is a span an
+/// OTLP/JSON reader understands without the surrounding `resourceSpans` envelope.
+///
+/// Absent fields are omitted as in the logs shape: `parentSpanId` for a root span,
+/// `traceState` and `status.message` when empty. Lists (`attributes`, `events`, `links`)
+/// and numbers (`flags`, `kind`, `status.code`) are always written. The instrumentation
+/// scope lives on OTLP's `ScopeSpans`, not on `Span`, so it is not part of this shape.
+enum SpanJSON {
+    /// - Parameter encodedResource: `{"attributes":[…]}`, encoded once per batch.
+    static func append(_ span: Span, encodedResource: [UInt8], to out: inout [UInt8]) {
+        out.appendLiteral("{\"traceId\":")
+        HexDigit.appendQuoted(span.traceID, to: &out)
+        out.appendLiteral(",\"spanId\":")
+        HexDigit.appendQuoted(span.spanID, to: &out)
+        if !span.traceState.isEmpty {
+            out.appendLiteral(",\"traceState\":")
+            JSONString.append(span.traceState, to: &out)
+        }
+        if let parent = span.parentSpanID, parent.isValid {
+            out.appendLiteral(",\"parentSpanId\":")
+            HexDigit.appendQuoted(parent, to: &out)
+        }
+        out.appendLiteral(",\"flags\":")
+        JSONNumber.appendDigits(UInt64(span.flags), to: &out)
+        out.appendLiteral(",\"name\":")
+        JSONString.append(span.name, to: &out)
+        out.appendLiteral(",\"kind\":")
+        JSONNumber.appendDigits(UInt64(span.kind.rawValue), to: &out)
+        out.appendLiteral(",\"startTimeUnixNano\":")
+        appendUnixNano(span.start, to: &out)
+        out.appendLiteral(",\"endTimeUnixNano\":")
+        appendUnixNano(span.end, to: &out)
+        out.appendLiteral(",\"attributes\":")
+        OTLPJSONAttributes.appendList(span.attributes, to: &out)
+        out.appendLiteral(",\"events\":[")
+        for (index, event) in span.events.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.appendLiteral("{\"timeUnixNano\":")
+            appendUnixNano(event.timestamp, to: &out)
+            out.appendLiteral(",\"name\":")
+            JSONString.append(event.name, to: &out)
+            out.appendLiteral(",\"attributes\":")
+            OTLPJSONAttributes.appendList(event.attributes, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.appendLiteral("],\"links\":[")
+        for (index, link) in span.links.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.appendLiteral("{\"traceId\":")
+            HexDigit.appendQuoted(link.traceID, to: &out)
+            out.appendLiteral(",\"spanId\":")
+            HexDigit.appendQuoted(link.spanID, to: &out)
+            if !link.traceState.isEmpty {
+                out.appendLiteral(",\"traceState\":")
+                JSONString.append(link.traceState, to: &out)
+            }
+            out.appendLiteral(",\"attributes\":")
+            OTLPJSONAttributes.appendList(link.attributes, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.appendLiteral("],\"status\":{\"code\":")
+        JSONNumber.appendDigits(UInt64(span.status.code.rawValue), to: &out)
+        if !span.status.message.isEmpty {
+            out.appendLiteral(",\"message\":")
+            JSONString.append(span.status.message, to: &out)
+        }
+        out.appendLiteral("},\"resource\":")
+        out.append(contentsOf: encodedResource)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// `{"attributes":[…]}`: OTLP's `Resource` message.
+    static func encodeResource(_ resource: Resource) -> [UInt8] {
+        var out: [UInt8] = []
+        out.appendLiteral("{\"attributes\":")
+        OTLPJSONAttributes.appendList(resource.attributes, to: &out)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// fixed64 nanoseconds as a decimal string, per the proto3 JSON mapping of 64-bit ints.
+    private static func appendUnixNano(_ time: Timestamp, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        JSONNumber.append(time.nanosecondsSinceEpoch, to: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+}
