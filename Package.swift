@@ -154,7 +154,8 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "TestSupport"]
+            dependencies: ["Pipeline", "TestSupport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "ExportersTests",

@@ -21,6 +21,7 @@ public struct ComponentCatalog: Sendable {
             .registering(DemoLogsSourceConfig.self)
             .registering(ResourceProcessorConfig.self)
             .registering(FilterProcessorConfig.self)
+            .registering(RedactProcessorConfig.self)
             .registering(HTTPExporterConfig.self)
             .registering(FileExporterConfig.self)
             .registering(StdoutExporterConfig.self)

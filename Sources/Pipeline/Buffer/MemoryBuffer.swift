@@ -75,8 +75,16 @@ public final class MemoryBuffer: TelemetryBuffer {
                             state.queuedBytes -= oldest.bytes
                             evicted.append(oldest)
                         }
-                        // What is left is out for delivery and cannot be dropped: the newcomer goes.
-                        if !fits(events: item.events, bytes: item.bytes, in: state) { return .dropped }
+                        // What is left is out for delivery and cannot be dropped: the newcomer goes,
+                        // and the evicted batches go back, or they would vanish unacknowledged.
+                        if !fits(events: item.events, bytes: item.bytes, in: state) {
+                            for entry in evicted.reversed() {
+                                state.queue.prepend(entry)
+                                state.queuedEvents += entry.events
+                                state.queuedBytes += entry.bytes
+                            }
+                            return .dropped
+                        }
                     }
                 }
                 state.queue.append(Entry(

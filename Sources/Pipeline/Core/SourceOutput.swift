@@ -52,7 +52,14 @@ public final class SourceOutput: Sendable {
     /// Sends `batch` unless a `block` buffer is full right now.
     public func trySend(_ batch: TelemetryBatch, acknowledgement: Acknowledgement? = nil) async throws(BufferError) -> Acceptance {
         let targets = prepare(batch, acknowledgement: acknowledgement)
-        for (buffer, item) in targets where buffer.whenFull == .block && !buffer.hasRoom(events: item.events, bytes: item.bytes) {
+        // A buffer that several routes lead to takes one copy per route: check them summed,
+        // or the second copy would wait for room here.
+        var demand: [ObjectIdentifier: (buffer: any TelemetryBuffer, events: Int, bytes: Int)] = [:]
+        for (buffer, item) in targets where buffer.whenFull == .block {
+            demand[ObjectIdentifier(buffer), default: (buffer, 0, 0)].events += item.events
+            demand[ObjectIdentifier(buffer), default: (buffer, 0, 0)].bytes += item.bytes
+        }
+        for (buffer, events, bytes) in demand.values where !buffer.hasRoom(events: events, bytes: bytes) {
             return .full
         }
         try await deliver(targets, acknowledgement: acknowledgement)
