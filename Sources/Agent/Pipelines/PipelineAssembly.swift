@@ -80,5 +80,8 @@ struct ExporterService: Service {
         } onGracefulShutdown: {
             Task { await buffer.close() }
         }
+        // After a cancelled drain the disk log still has batches out: close it now (synced),
+        // leaving what was not acknowledged for the next start.
+        if let disk = buffer as? DiskBuffer { await disk.closeLog() }
     }
 }

@@ -88,6 +88,11 @@ public protocol TelemetryBuffer: AnyObject, Sendable {
     var whenFull: WhenFull { get }
     var stats: BufferStats { get }
 
+    /// Whether what is buffered survives a restart (the disk buffer). At shutdown the
+    /// delivery loop leaves a durable buffer's undelivered batches uncompleted, to be sent
+    /// on the next start, and counts a memory buffer's as dropped.
+    var isDurable: Bool { get }
+
     /// Takes `item`, or applies the drop policy. Under `block` with no room it waits for room
     /// when `waitForRoom` (a tailer's back-pressure) and otherwise returns `.full` (the OTLP
     /// receiver's 503). Throws `.closed` after `close()`, `.cancelled` if cancelled waiting.
@@ -109,4 +114,8 @@ public protocol TelemetryBuffer: AnyObject, Sendable {
 
     /// Stops intake; `nextBatch` drains what is left, then returns nil.
     func close() async
+}
+
+extension TelemetryBuffer {
+    public var isDurable: Bool { false }
 }

@@ -231,7 +231,7 @@ struct DiskLogCore {
             var frames = SegmentFrameReader(
                 fd: fd, path: segment.path, from: try offset(of: position, in: segment, fd: fd),
                 end: segment.bytes, maxPayload: Self.maxFramePayload,
-                windowBytes: min(1 << 20, max(64 << 10, maxBytes + SegmentFrame.headerSize)))
+                windowBytes: min(1 << 20, max(64 << 10, min(maxBytes, 1 << 20) + SegmentFrame.headerSize)))
             while position < segment.endPosition && results.count < maxRecords {
                 let frameOffset = frames.offset
                 switch try frames.next(verify: true, copyPayload: true) {

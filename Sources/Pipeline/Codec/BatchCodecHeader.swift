@@ -1,0 +1,12 @@
+/// What a record says about itself up front: enough to account for it (events, bytes)
+/// when a disk buffer reopens, without decoding the whole batch.
+public struct BatchCodecHeader: Sendable, Hashable {
+    public var events: Int
+    /// `TelemetryBatch.estimatedBytes` when encoded: what buffers account in.
+    public var estimatedBytes: Int
+
+    public init(events: Int, estimatedBytes: Int) {
+        self.events = events
+        self.estimatedBytes = estimatedBytes
+    }
+}
