@@ -1,3 +1,4 @@
+import Exporters
 import Pipeline
 import YAML
 
@@ -49,6 +50,10 @@ public struct DeliverySettings: Decodable, Sendable, Equatable {
             initialBackoff = try container.decodeIfPresent(ConfigDuration.self, forKey: .initialBackoff) ?? initialBackoff
             maxBackoff = try container.decodeIfPresent(ConfigDuration.self, forKey: .maxBackoff) ?? maxBackoff
             maxElapsed = try container.decodeIfPresent(ConfigDuration.self, forKey: .maxElapsed) ?? maxElapsed
+        }
+
+        public var policy: RetryPolicy {
+            RetryPolicy(initialBackoff: initialBackoff.duration, maxBackoff: maxBackoff.duration, maxElapsed: maxElapsed.duration)
         }
     }
 

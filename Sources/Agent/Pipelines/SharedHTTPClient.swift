@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Exporters
 import NIOPosix
 import Synchronization
 
@@ -12,10 +13,8 @@ public final class SharedHTTPClient: Sendable {
     public var instance: HTTPClient {
         client.withLock { client in
             if let client { return client }
-            var configuration = HTTPClient.Configuration()
-            configuration.connectionPool = .init(idleTimeout: .seconds(60))
-            configuration.decompression = .disabled
-            let created = HTTPClient(eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton), configuration: configuration)
+            let created = HTTPClient(
+                eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton), configuration: HTTPClientDefaults.configuration())
             client = created
             return created
         }

@@ -21,11 +21,20 @@ public protocol ExportSender: Sendable {
     /// `concurrency`; must honour task cancellation (shutdown) promptly.
     func send(_ batches: [TelemetryBatch]) async -> SendOutcome
 
+    /// `send`, also saying how many bytes the attempt put on the wire, for
+    /// `outrider_exporter_sent_bytes_total`. The delivery loop calls this one; the default
+    /// reports no size, and the loop then counts the batch's estimated size.
+    func attempt(_ batches: [TelemetryBatch]) async -> SendAttempt
+
     /// Releases connections and files when the exporter stops.
     func shutdown() async
 }
 
 extension ExportSender {
+    public func attempt(_ batches: [TelemetryBatch]) async -> SendAttempt {
+        SendAttempt(await send(batches))
+    }
+
     public func shutdown() async {}
 }
 
