@@ -1,4 +1,5 @@
 @testable import Agent
+import Pipeline
 import Foundation
 import HostMetrics
 import Logging
@@ -99,32 +100,29 @@ struct HostMetricsSourceTests {
         #expect(runs.value.withLock { $0 } == 3)
     }
 
-    final class BatchRecorder: MetricsConsumer {
-        let batches = Mutex<[MetricBatch]>([])
-        func consume(_ batch: MetricBatch) async throws {
-            batches.withLock { $0.append(batch) }
-        }
-    }
-
     @Test func batchesReachThePipelineEveryInterval() async throws {
         let directory = try TemporaryDirectory()
         var config = HostMetricsSourceConfig()
         config.paths = HostPaths(procRoot: try Self.fakeProc(in: directory))
         config.collectors = [.load, .memory]
         config.interval = ConfigDuration(.seconds(1))
-        let recorder = BatchRecorder()
+        let buffer = MemoryBuffer(maxBytes: 1 << 24, whenFull: .block)
+        let pipeline = SourceOutput(routes: [.init(pipeline: "metrics", signal: .metrics, processors: [], buffers: [buffer])])
         let health = HealthRegistry()
         let output = LogOutput(settings: LogSettings(), sink: LineCapture().sink)
         let context = ComponentContext(
             name: "host", kind: .source, logger: Logger(label: "t") { AgentLogHandler(label: $0, output: output) },
             health: health.register(name: "host", kind: "source", gatesReadiness: true), clock: .system,
-            metrics: SelfMetrics(), metricsOutput: recorder)
+            metrics: SelfMetrics(), output: pipeline)
         let service = try config.makeService(context)
         let task = Task { try await service.run() }
-        #expect(await eventually(within: 5) { recorder.batches.withLock { $0.count } >= 2 })
+        var batches: [MetricBatch] = []
+        while batches.count < 2, let taken = await buffer.nextBatch(BatchLimits(maxEvents: .max, maxBytes: .max, maxWait: .zero)) {
+            for case .metrics(let batch) in taken.batches.map(\.payload) { batches.append(batch) }
+            buffer.complete(taken, delivered: true)
+        }
         task.cancel()
         _ = try? await task.value
-        let batches = recorder.batches.withLock { $0 }
         let names = Set(batches[0].families.map(\.name))
         #expect(names.isSuperset(of: ["node_load1", "node_memory_MemTotal_bytes", "outrider_collector_errors_total"]))
         let gap = batches[1].timestamp.nanosecondsSinceEpoch - batches[0].timestamp.nanosecondsSinceEpoch

@@ -197,8 +197,7 @@ struct PipelineGuaranteeTests {
         try await sink.goDown()
         // The cap is far above the file system's size: the disk fills first.
         let setup = Setup(
-            count: 20_000, bodyBytes: 200,
-            buffer: "{type: disk, path: \(mountPoint)/buffer, max_size: 64MiB, when_full: block}")
+            count: 20_000, buffer: "{type: disk, path: \(mountPoint)/buffer, max_size: 64MiB, when_full: block}", bodyBytes: 200)
         let (agent, port) = try await Self.start(setup, sink: sink, directory: directory)
         var stalled = false
         var lastEvents = -1.0

@@ -1,3 +1,4 @@
+import Telemetry
 import YAML
 
 /// The component types this build knows, by kind and `type:` word. The config loader

@@ -1,3 +1,4 @@
+import Telemetry
 import YAML
 
 /// A component as declared in `sources:`, `processors:` or `exporters:`.

@@ -1,3 +1,4 @@
+import Telemetry
 import YAML
 
 /// One entry of `pipelines:`: which sources feed it, which processors run in order,

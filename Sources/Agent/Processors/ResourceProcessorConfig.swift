@@ -1,3 +1,4 @@
+import Telemetry
 import FoundationEssentials
 import Pipeline
 import YAML

@@ -1,3 +1,4 @@
+import Exporters
 import FoundationEssentials
 
 /// The JSON bodies of /status, /healthz and /readyz.
