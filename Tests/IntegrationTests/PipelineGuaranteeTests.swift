@@ -93,7 +93,9 @@ struct PipelineGuaranteeTests {
         let directory = try TemporaryDirectory()
         let sink = try await TestSink.start()
         defer { Task { try? await sink.stop() } }
-        let setup = Setup(count: 10_000, rate: 2000, buffer: "{type: memory, max_size: 64KiB, when_full: drop_newest}")
+        let setup = Setup(
+            count: 10_000, rate: 2000, buffer: "{type: memory, max_size: 64KiB, when_full: drop_newest}",
+            batch: "{max_events: 200, max_bytes: 32KiB, max_wait: 50ms}")
         try await sink.goDown(for: .seconds(3))
         let (agent, port) = try await Self.start(setup, sink: sink, directory: directory)
         var dropped = 0.0

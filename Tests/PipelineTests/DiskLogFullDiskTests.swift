@@ -75,7 +75,7 @@ struct DiskLogFullDiskTests {
 
         // Reopen on the still-full disk: every record, no torn or partial frame to cut.
         let (log, recovery) = try DiskLog.open(configuration)
-        #expect(recovery.isClean && recovery.truncatedBytes == 0)
+        #expect(recovery.isClean && recovery.truncatedBytes == 0, "\(recovery)")
         #expect(recovery.replayableRecords == written)
         let records = try DiskLogTests.readAll(log, from: 1)
         #expect(records.count == written)

@@ -56,6 +56,18 @@ enum AcknowledgementFile {
         return position
     }
 
+    /// The fallback when the disk is too full for `write`'s new file: the 20 bytes are
+    /// rewritten in place in the existing file's already allocated block. One small write
+    /// within a sector is not torn in practice; if it were, recovery finds the file corrupt
+    /// and replays everything present — duplicates, never loss.
+    static func overwrite(_ position: UInt64, directory: String) throws(DiskLogError) {
+        let path = directory + "/" + name
+        let fd = try DiskLogFiles.openFile(path, O_WRONLY)
+        defer { DiskLogFiles.closeFile(fd) }
+        try DiskLogFiles.write(fd, encoded(position), at: 0, path: path)
+        try DiskLogFiles.sync(fd, path: path)
+    }
+
     static func write(_ position: UInt64, directory: String, directoryFD: Int32) throws(DiskLogError) {
         let temporary = directory + "/" + temporaryName
         let fd = try DiskLogFiles.openFile(temporary, O_WRONLY | O_CREAT | O_TRUNC)

@@ -128,7 +128,7 @@ struct DiskLogCore {
             }
             try makeDurable(added: added.records > 0, created: created, syncNow: syncNow)
         } catch {
-            rollBack(created: created, addedBytes: added.bytes)
+            rollBack(created: created)
             if case let .io(_, _, code) = error, DiskLogError.isOutOfSpace(code) {
                 throw .full(needed: needed, available: DiskLogFiles.availableBytes(directoryFD))
             }
@@ -202,13 +202,14 @@ struct DiskLogCore {
     /// Undoes a failed append. If the truncate itself fails, the bytes past the committed end
     /// are overwritten by the next append; a crash before that could replay complete frames
     /// of the refused batch — duplicates of records the caller still holds, never garbage.
-    private func rollBack(created: [(segment: Segment, fd: Int32)], addedBytes: Int) {
+    private func rollBack(created: [(segment: Segment, fd: Int32)]) {
         for segment in created {
             DiskLogFiles.closeFile(segment.fd)
             try? DiskLogFiles.unlinkFile(segment.segment.path)
         }
-        if addedBytes > 0 {
-            let active = segments[segments.count - 1]
+        // Always: a write that failed part-way (ENOSPC after some frames) left bytes past
+        // the committed end even though nothing was counted as added.
+        if writer >= 0, let active = segments.last {
             try? DiskLogFiles.truncate(writer, to: active.bytes, path: active.path)
         }
     }
@@ -308,7 +309,14 @@ struct DiskLogCore {
             // file says so is safe (a crash replays nothing that was lost); the last segment
             // stays, so the highest position on disk never goes backwards.
             try removeSegments(acknowledgedThrough: position, keepingLast: true)
-            try AcknowledgementFile.write(position, directory: configuration.directory, directoryFD: directoryFD)
+            do {
+                try AcknowledgementFile.write(position, directory: configuration.directory, directoryFD: directoryFD)
+            } catch {
+                // Still full (one segment larger than the free space): rewrite the existing
+                // file in place, which needs no new block, so the last segment can go.
+                guard case let .io(_, _, code) = error, DiskLogError.isOutOfSpace(code) else { throw error }
+                try AcknowledgementFile.overwrite(position, directory: configuration.directory)
+            }
         }
         acknowledged = position
         try removeSegments(acknowledgedThrough: position, keepingLast: false)

@@ -114,6 +114,16 @@ enum DiskLogRecovery {
             directoryChanged = true
             report.segmentsRemoved += 1
         }
+        if stored == nil {
+            // Written now, while there is likely room, so a later acknowledgement on a full
+            // disk can fall back to rewriting it in place (`AcknowledgementFile.overwrite`).
+            do {
+                try AcknowledgementFile.write(acknowledged, directory: directory, directoryFD: directoryFD)
+            } catch {
+                guard case let .io(_, _, code) = error, DiskLogError.isOutOfSpace(code) else { throw error }
+                report.notes.append("no room for the acknowledgement file yet; it is written with the first acknowledgement")
+            }
+        }
         if directoryChanged {
             try DiskLogFiles.sync(directoryFD, path: directory)
         }
