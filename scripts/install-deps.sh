@@ -5,7 +5,7 @@
 #   prometheus-node-exporter  the real thing the host metrics are cross-checked against
 set -euo pipefail
 
-packages=(libyaml-dev pkg-config)
+packages=(libyaml-dev zlib1g-dev pkg-config)
 if [ "${1:-}" = "--with-test-tools" ]; then
   packages+=(prometheus prometheus-node-exporter)
 fi
