@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages Outrider builds and tests against, if any is missing.
 #   libyaml-dev   the config parser (CYAML)
+#   zlib1g-dev    gzip request bodies (CZlib, exporters)
 #   prometheus    promtool, which the tests run on /metrics (`--with-test-tools`)
 #   prometheus-node-exporter  the real thing the host metrics are cross-checked against
 set -euo pipefail
