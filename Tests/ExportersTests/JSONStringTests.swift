@@ -96,7 +96,7 @@ struct JSONStringTests {
     func timestamps() {
         func rfc3339(_ nanoseconds: Int64) -> String {
             var out: [UInt8] = []
-            RFC3339Nanos.append(Timestamp(nanosecondsSinceEpoch: nanoseconds), to: &out)
+            RFC3339.append(Timestamp(nanosecondsSinceEpoch: nanoseconds), to: &out)
             return String(decoding: out, as: UTF8.self)
         }
         #expect(rfc3339(0) == "1970-01-01T00:00:00.000000000Z")

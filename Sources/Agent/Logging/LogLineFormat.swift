@@ -26,16 +26,16 @@ enum LogLineFormat {
         out.append(contentsOf: #"","level":""#.utf8)
         out.append(contentsOf: levelWord(event.level).utf8)
         out.append(contentsOf: #"","service":"#.utf8)
-        JSONBytes.appendString(service, to: &out)
+        JSONString.append(service, to: &out)
         out.append(contentsOf: #","message":"#.utf8)
-        JSONBytes.appendString(event.message.description, to: &out)
+        JSONString.append(event.message.description, to: &out)
         if let correlation = metadata["correlation_id"] {
             out.append(contentsOf: #","correlation_id":"#.utf8)
             appendJSON(correlation, to: &out)
         }
         if let error = event.error {
             out.append(contentsOf: #","error":"#.utf8)
-            JSONBytes.appendString(String(describing: error), to: &out)
+            JSONString.append(String(describing: error), to: &out)
         }
         var shadowed: Logger.Metadata = [:]
         for key in metadata.keys.sorted() where key != "correlation_id" {
@@ -45,7 +45,7 @@ enum LogLineFormat {
                 continue
             }
             out.append(UInt8(ascii: ","))
-            JSONBytes.appendString(key, to: &out)
+            JSONString.append(key, to: &out)
             out.append(UInt8(ascii: ":"))
             appendJSON(value, to: &out)
         }
@@ -77,9 +77,9 @@ enum LogLineFormat {
     private static func appendJSON(_ value: Logger.MetadataValue, to out: inout [UInt8]) {
         switch value {
         case .string(let text):
-            JSONBytes.appendString(text, to: &out)
+            JSONString.append(text, to: &out)
         case .stringConvertible(let convertible):
-            JSONBytes.appendString(convertible.description, to: &out)
+            JSONString.append(convertible.description, to: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
@@ -91,13 +91,13 @@ enum LogLineFormat {
             out.append(UInt8(ascii: "{"))
             for (index, key) in fields.keys.sorted().enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONBytes.appendString(key, to: &out)
+                JSONString.append(key, to: &out)
                 out.append(UInt8(ascii: ":"))
                 appendJSON(fields[key]!, to: &out)
             }
             out.append(UInt8(ascii: "}"))
         @unknown default:
-            JSONBytes.appendString(value.description, to: &out)
+            JSONString.append(value.description, to: &out)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Telemetry
 import Exporters
 import FoundationEssentials
 
@@ -86,21 +87,21 @@ struct StatusDocument: Encodable {
         status = !live ? "failed" : health.phase.rawValue
         version = BuildInfo.version
         revision = BuildInfo.gitCommit
-        startedAt = RFC3339.string(health.startTime)
+        startedAt = RFC3339.string(health.startTime, fractionDigits: 3)
         uptimeSeconds = Double(now.nanosecondsSinceEpoch - health.startTime.nanosecondsSinceEpoch) / 1e9
         self.live = live
         self.ready = ready
         notReadyReasons = reasons
         self.config = Config(
-            file: config.config.file, generation: config.generation, loadedAt: RFC3339.string(config.loadedAt),
+            file: config.config.file, generation: config.generation, loadedAt: RFC3339.string(config.loadedAt, fractionDigits: 3),
             lastReload: config.lastReload.map {
-                LastReload(result: $0.succeeded ? "success" : "failure", time: RFC3339.string($0.time), errors: $0.errors)
+                LastReload(result: $0.succeeded ? "success" : "failure", time: RFC3339.string($0.time, fractionDigits: 3), errors: $0.errors)
             })
         components = health.components.map { status in
             Component(
-                name: status.name, kind: status.kind, state: status.state.rawValue, since: RFC3339.string(status.since),
+                name: status.name, kind: status.kind, state: status.state.rawValue, since: RFC3339.string(status.since, fractionDigits: 3),
                 ready: status.ready, counters: status.counters,
-                lastError: status.lastError.map { .init(message: $0.message, time: RFC3339.string($0.time)) })
+                lastError: status.lastError.map { .init(message: $0.message, time: RFC3339.string($0.time, fractionDigits: 3)) })
         }
         buffers = pipelines.exporterEntries.map { entry in
             let stats = entry.buffer.stats

@@ -1,3 +1,5 @@
+import Telemetry
+
 /// Numbers written straight into a byte buffer, without a `String` for the common cases.
 enum JSONNumber {
     /// JSON has no NaN or infinities; the formats we write spell them as strings, and the
@@ -11,26 +13,7 @@ enum JSONNumber {
 
     static func append(_ value: Int64, to out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
-        appendDigits(value.magnitude, to: &out)
-    }
-
-    /// Decimal digits of `value`, left-padded with zeros to `minimumWidth`.
-    static func appendDigits(_ value: UInt64, minimumWidth: Int = 1, to out: inout [UInt8]) {
-        var width = 1
-        var probe = value
-        while probe >= 10 {
-            probe /= 10
-            width += 1
-        }
-        width = max(width, minimumWidth)
-        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
-        var index = out.count - 1
-        var rest = value
-        while rest > 0 {
-            out[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
-            rest /= 10
-            index -= 1
-        }
+        DecimalDigits.append(value.magnitude, to: &out)
     }
 
     /// Integral values without a fraction (`42`, not `42.0`: counters read as integers);

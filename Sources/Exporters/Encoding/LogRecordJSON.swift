@@ -14,17 +14,17 @@ enum LogRecordJSON {
         out.append(UInt8(ascii: "{"))
         if let timestamp = record.timestamp {
             out.appendLiteral("\"timestamp\":")
-            RFC3339Nanos.appendQuoted(timestamp, to: &out)
+            RFC3339.appendQuoted(timestamp, to: &out)
             out.append(UInt8(ascii: ","))
         }
         out.appendLiteral("\"observed_timestamp\":")
-        RFC3339Nanos.appendQuoted(record.observedTimestamp, to: &out)
+        RFC3339.appendQuoted(record.observedTimestamp, to: &out)
         out.appendLiteral(",\"severity_text\":")
         // The producer's spelling when it gave one; else OTel's range name, so every line
         // has a level word to filter on.
         JSONString.append(record.severity.text.isEmpty ? record.severity.rangeName : record.severity.text, to: &out)
         out.appendLiteral(",\"severity_number\":")
-        JSONNumber.appendDigits(UInt64(record.severity.number), to: &out)
+        DecimalDigits.append(UInt64(record.severity.number), to: &out)
         out.appendLiteral(",\"body\":")
         JSONString.append(record.body, to: &out)
         out.appendLiteral(",\"attributes\":")

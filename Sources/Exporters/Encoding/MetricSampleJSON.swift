@@ -29,7 +29,7 @@ enum MetricSampleJSON {
         var out: [UInt8] = []
         out.reserveCapacity(48 + encodedResource.count)
         out.appendLiteral(",\"timestamp\":")
-        RFC3339Nanos.appendQuoted(timestamp, to: &out)
+        RFC3339.appendQuoted(timestamp, to: &out)
         out.appendLiteral(",\"resource\":")
         out.append(contentsOf: encodedResource)
         out.append(UInt8(ascii: "}"))

@@ -25,11 +25,11 @@ enum SpanJSON {
             HexDigit.appendQuoted(parent, to: &out)
         }
         out.appendLiteral(",\"flags\":")
-        JSONNumber.appendDigits(UInt64(span.flags), to: &out)
+        DecimalDigits.append(UInt64(span.flags), to: &out)
         out.appendLiteral(",\"name\":")
         JSONString.append(span.name, to: &out)
         out.appendLiteral(",\"kind\":")
-        JSONNumber.appendDigits(UInt64(span.kind.rawValue), to: &out)
+        DecimalDigits.append(UInt64(span.kind.rawValue), to: &out)
         out.appendLiteral(",\"startTimeUnixNano\":")
         appendUnixNano(span.start, to: &out)
         out.appendLiteral(",\"endTimeUnixNano\":")
@@ -63,7 +63,7 @@ enum SpanJSON {
             out.append(UInt8(ascii: "}"))
         }
         out.appendLiteral("],\"status\":{\"code\":")
-        JSONNumber.appendDigits(UInt64(span.status.code.rawValue), to: &out)
+        DecimalDigits.append(UInt64(span.status.code.rawValue), to: &out)
         if !span.status.message.isEmpty {
             out.appendLiteral(",\"message\":")
             JSONString.append(span.status.message, to: &out)

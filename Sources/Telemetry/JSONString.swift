@@ -3,20 +3,20 @@
 /// Log bodies are bytes as read from files, so they may hold invalid UTF-8. Each maximal
 /// invalid subpart becomes one U+FFFD (Unicode's recommended practice, and what Swift's
 /// `String(decoding:as:)` does), so the output is valid UTF-8 that every JSON parser takes.
-enum JSONString {
-    static func append(_ text: String, to out: inout [UInt8]) {
+public enum JSONString {
+    public static func append(_ text: String, to out: inout [UInt8]) {
         var text = text
         // Native strings are already contiguous UTF-8: no copy, no per-field String work.
         text.withUTF8 { append(bytes: $0, to: &out) }
     }
 
-    static func append(_ bytes: [UInt8], to out: inout [UInt8]) {
+    public static func append(_ bytes: [UInt8], to out: inout [UInt8]) {
         bytes.withUnsafeBufferPointer { append(bytes: $0, to: &out) }
     }
 
     /// Copies runs of bytes that need no escaping in one go: most log text is plain ASCII,
     /// and a memcpy per run beats an append per byte.
-    static func append(bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    public static func append(bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var runStart = 0
         var index = 0

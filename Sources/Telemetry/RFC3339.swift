@@ -1,11 +1,10 @@
-import Telemetry
-
-/// RFC 3339 UTC timestamps with nine fraction digits (`2026-11-24T12:00:00.123456789Z`),
-/// the form CONFIG.md promises for the local exporters. Pure arithmetic, no `gmtime_r`, no
-/// `tm`: two of these go into every log line.
-enum RFC3339Nanos {
-    /// Appends the timestamp, without quotes.
-    static func append(_ time: Timestamp, to out: inout [UInt8]) {
+/// RFC 3339 UTC timestamps written straight into bytes: `2026-11-24T12:00:00.123456789Z`
+/// (nine fraction digits, what CONFIG.md promises exporters write) or `…00.123Z` (three,
+/// the agent's own log lines and /status). Pure arithmetic, no `gmtime_r`, no `tm`, no
+/// String: two of these go into every exported log record.
+public enum RFC3339 {
+    /// Appends the timestamp, without quotes; `fractionDigits` 0–9.
+    public static func append(_ time: Timestamp, fractionDigits: Int = 9, to out: inout [UInt8]) {
         let nanoseconds = time.nanosecondsSinceEpoch
         let seconds = floorDivide(nanoseconds, 1_000_000_000)
         // From the remainder, not `nanoseconds - seconds * 1e9`: that product overflows
@@ -15,26 +14,38 @@ enum RFC3339Nanos {
         let days = floorDivide(seconds, 86_400)
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        JSONNumber.appendDigits(UInt64(year), minimumWidth: 4, to: &out)
+        DecimalDigits.append(UInt64(year), minimumWidth: 4, to: &out)
         out.append(UInt8(ascii: "-"))
-        JSONNumber.appendDigits(UInt64(month), minimumWidth: 2, to: &out)
+        DecimalDigits.append(UInt64(month), minimumWidth: 2, to: &out)
         out.append(UInt8(ascii: "-"))
-        JSONNumber.appendDigits(UInt64(day), minimumWidth: 2, to: &out)
+        DecimalDigits.append(UInt64(day), minimumWidth: 2, to: &out)
         out.append(UInt8(ascii: "T"))
-        JSONNumber.appendDigits(UInt64(secondOfDay / 3600), minimumWidth: 2, to: &out)
+        DecimalDigits.append(UInt64(secondOfDay / 3600), minimumWidth: 2, to: &out)
         out.append(UInt8(ascii: ":"))
-        JSONNumber.appendDigits(UInt64(secondOfDay / 60 % 60), minimumWidth: 2, to: &out)
+        DecimalDigits.append(UInt64(secondOfDay / 60 % 60), minimumWidth: 2, to: &out)
         out.append(UInt8(ascii: ":"))
-        JSONNumber.appendDigits(UInt64(secondOfDay % 60), minimumWidth: 2, to: &out)
-        out.append(UInt8(ascii: "."))
-        JSONNumber.appendDigits(UInt64(fraction), minimumWidth: 9, to: &out)
+        DecimalDigits.append(UInt64(secondOfDay % 60), minimumWidth: 2, to: &out)
+        let digits = min(max(fractionDigits, 0), 9)
+        if digits > 0 {
+            var divisor: Int64 = 1
+            for _ in 0..<(9 - digits) { divisor *= 10 }
+            out.append(UInt8(ascii: "."))
+            DecimalDigits.append(UInt64(fraction / divisor), minimumWidth: digits, to: &out)
+        }
         out.append(UInt8(ascii: "Z"))
     }
 
-    static func appendQuoted(_ time: Timestamp, to out: inout [UInt8]) {
+    public static func appendQuoted(_ time: Timestamp, fractionDigits: Int = 9, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        append(time, to: &out)
+        append(time, fractionDigits: fractionDigits, to: &out)
         out.append(UInt8(ascii: "\""))
+    }
+
+    public static func string(_ time: Timestamp, fractionDigits: Int = 9) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        append(time, fractionDigits: fractionDigits, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian). Int64 nanoseconds
