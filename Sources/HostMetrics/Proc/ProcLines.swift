@@ -6,12 +6,13 @@ enum ProcLines {
     }
 
     /// Parses an unsigned decimal, telling "too big for 64 bits" apart from "not a number"
-    /// so the error says which it was.
+    /// so the error says which it was. `what` is an autoclosure because callers interpolate
+    /// it (`"cpu column \(n)"`) for every number of every scrape, and it is read only on error.
     static func uint64(
-        _ field: ArraySlice<UInt8>, file: String, line: Int, _ what: String
+        _ field: ArraySlice<UInt8>, file: String, line: Int, _ what: @autoclosure () -> String
     ) throws(ParseError) -> UInt64 {
         if let value = field.uint64 { return value }
-        throw numberError(field, file: file, line: line, what)
+        throw numberError(field, file: file, line: line, what())
     }
 
     static func numberError(
@@ -27,7 +28,7 @@ enum ProcLines {
     /// Parses a plain decimal such as `0.52` or `14` (what loadavg and PSI print). The bytes are
     /// checked first so that `inf`, `nan` or hex floats, which `Double(_:)` would accept, are refused.
     static func decimal(
-        _ field: ArraySlice<UInt8>, file: String, line: Int, _ what: String
+        _ field: ArraySlice<UInt8>, file: String, line: Int, _ what: @autoclosure () -> String
     ) throws(ParseError) -> Double {
         var digits = 0
         var dots = 0
@@ -43,7 +44,7 @@ enum ProcLines {
         }
         guard digits > 0, dots <= 1, field.first != UInt8(ascii: "."), field.last != UInt8(ascii: "."),
               let value = field.double else {
-            throw ParseError(file: file, line: line, "\(what): expected a decimal number, found \"\(printable(field))\"")
+            throw ParseError(file: file, line: line, "\(what()): expected a decimal number, found \"\(printable(field))\"")
         }
         return value
     }
