@@ -13,35 +13,35 @@ public struct CPUCollector: HostCollector {
         self.ticksPerSecond = ticksPerSecond
     }
 
-    public func collect(into families: inout [MetricFamily]) throws {
+    public func write(to writer: inout some MetricWriter) throws {
         let stat = try ProcStat.parse(try paths.read(paths.proc("stat")))
-        var seconds = MetricFamily(
-            name: "node_cpu_seconds_total", help: "Seconds the CPUs spent in each mode.", kind: .counter, unit: "s")
-        var guest = MetricFamily(
-            name: "node_cpu_guest_seconds_total", help: "Seconds the CPUs spent in guests (VMs) for each mode.",
-            kind: .counter, unit: "s")
-        seconds.samples.reserveCapacity(stat.cpus.count * 8)
+        writer.family("node_cpu_seconds_total", help: "Seconds the CPUs spent in each mode.", kind: .counter, unit: "s")
         for cpu in stat.cpus {
-            let index = String(cpu.index)
+            let index = ("cpu", String(cpu.index))
             let times = cpu.times.seconds(ticksPerSecond: ticksPerSecond)
             // node_exporter's order, so side-by-side diffs line up.
-            for (mode, value) in [
-                ("idle", times.idle), ("iowait", times.iowait), ("irq", times.irq), ("nice", times.nice),
-                ("softirq", times.softirq), ("steal", times.steal), ("system", times.system), ("user", times.user),
-            ] {
-                seconds.add(value, ["cpu": index, "mode": mode])
-            }
-            guest.add(times.guestNice, ["cpu": index, "mode": "nice"])
-            guest.add(times.guest, ["cpu": index, "mode": "user"])
+            writer.sample(times.idle, index, ("mode", "idle"))
+            writer.sample(times.iowait, index, ("mode", "iowait"))
+            writer.sample(times.irq, index, ("mode", "irq"))
+            writer.sample(times.nice, index, ("mode", "nice"))
+            writer.sample(times.softirq, index, ("mode", "softirq"))
+            writer.sample(times.steal, index, ("mode", "steal"))
+            writer.sample(times.system, index, ("mode", "system"))
+            writer.sample(times.user, index, ("mode", "user"))
         }
-        families.append(seconds)
-        families.append(guest)
+        writer.family(
+            "node_cpu_guest_seconds_total", help: "Seconds the CPUs spent in guests (VMs) for each mode.", kind: .counter, unit: "s")
+        for cpu in stat.cpus {
+            let index = ("cpu", String(cpu.index))
+            let times = cpu.times.seconds(ticksPerSecond: ticksPerSecond)
+            writer.sample(times.guestNice, index, ("mode", "nice"))
+            writer.sample(times.guest, index, ("mode", "user"))
+        }
 
         func single(_ name: String, _ help: String, _ kind: MetricFamily.Kind, _ value: UInt64?) {
             guard let value else { return }
-            var family = MetricFamily(name: name, help: help, kind: kind)
-            family.add(Double(value))
-            families.append(family)
+            writer.family(name, help: help, kind: kind)
+            writer.sample(Double(value))
         }
         single("node_boot_time_seconds", "Node boot time, in unixtime.", .gauge, stat.bootTime)
         single("node_context_switches_total", "Total number of context switches.", .counter, stat.contextSwitches)

@@ -19,7 +19,7 @@ public struct FilesystemCollector: HostCollector {
         self.mountTable = MountTableWatch(candidates: [paths.proc("1/mountinfo"), paths.proc("self/mountinfo")])
     }
 
-    public func collect(into families: inout [MetricFamily]) throws {
+    public func write(to writer: inout some MetricWriter) throws {
         // Like node_exporter's --path.rootfs: mount points seen under the rootfs prefix are
         // labelled as the host knows them, and statfs goes through the prefix.
         let prefix = paths.rootfs == "/" ? "" : paths.rootfs
@@ -30,36 +30,30 @@ public struct FilesystemCollector: HostCollector {
             if stripped.mountPoint.isEmpty { stripped.mountPoint = "/" }
             return stripped
         })
-        let help = [
-            "size": "Filesystem size in bytes.", "free": "Filesystem free space in bytes.",
-            "avail": "Filesystem space available to non-root users in bytes.", "files": "Filesystem total file nodes.",
-            "files_free": "Filesystem total free file nodes.", "readonly": "Filesystem read-only status.",
-            "device_error": "Whether an error occurred while getting statistics for the given device.",
-        ]
-        func family(_ key: String, _ name: String, unit: String = "") -> MetricFamily {
-            MetricFamily(name: name, help: help[key]!, kind: .gauge, unit: unit)
+        // statfs once per mount; the families are then written one after the other.
+        let measured = mounts.map { mount in
+            (labels: ["device": mount.source, "fstype": mount.fsType, "mountpoint": mount.mountPoint] as Labels,
+             stats: try? FilesystemStats.statfs(mountPoint: prefix + mount.mountPoint), isReadOnly: mount.isReadOnly)
         }
-        var size = family("size", "node_filesystem_size_bytes", unit: "By")
-        var free = family("free", "node_filesystem_free_bytes", unit: "By")
-        var avail = family("avail", "node_filesystem_avail_bytes", unit: "By")
-        var files = family("files", "node_filesystem_files")
-        var filesFree = family("files_free", "node_filesystem_files_free")
-        var readonly = family("readonly", "node_filesystem_readonly")
-        var deviceError = family("device_error", "node_filesystem_device_error")
-        for mount in mounts {
-            let labels: Labels = ["device": mount.source, "fstype": mount.fsType, "mountpoint": mount.mountPoint]
-            guard let stats = try? FilesystemStats.statfs(mountPoint: prefix + mount.mountPoint) else {
-                deviceError.add(1, labels)
-                continue
+        func family(_ name: String, _ help: String, unit: String = "", _ value: (FilesystemStats, Bool) -> Double) {
+            writer.family(name, help: help, kind: .gauge, unit: unit)
+            for mount in measured {
+                if let stats = mount.stats { writer.sample(value(stats, mount.isReadOnly), mount.labels) }
             }
-            deviceError.add(0, labels)
-            size.add(stats.sizeBytes, labels)
-            free.add(stats.freeBytes, labels)
-            avail.add(stats.availableBytes, labels)
-            files.add(Double(stats.files), labels)
-            filesFree.add(Double(stats.filesFree), labels)
-            readonly.add(mount.isReadOnly ? 1 : 0, labels)
         }
-        families.append(contentsOf: [avail, deviceError, files, filesFree, free, readonly, size])
+        family("node_filesystem_avail_bytes", "Filesystem space available to non-root users in bytes.", unit: "By") { stats, _ in
+            stats.availableBytes
+        }
+        writer.family(
+            "node_filesystem_device_error", help: "Whether an error occurred while getting statistics for the given device.",
+            kind: .gauge)
+        for mount in measured {
+            writer.sample(mount.stats == nil ? 1 : 0, mount.labels)
+        }
+        family("node_filesystem_files", "Filesystem total file nodes.") { stats, _ in Double(stats.files) }
+        family("node_filesystem_files_free", "Filesystem total free file nodes.") { stats, _ in Double(stats.filesFree) }
+        family("node_filesystem_free_bytes", "Filesystem free space in bytes.", unit: "By") { stats, _ in stats.freeBytes }
+        family("node_filesystem_readonly", "Filesystem read-only status.") { _, isReadOnly in isReadOnly ? 1 : 0 }
+        family("node_filesystem_size_bytes", "Filesystem size in bytes.", unit: "By") { stats, _ in stats.sizeBytes }
     }
 }

@@ -39,24 +39,21 @@ public struct NetworkCollector: HostCollector {
         self.excludedDevices = excludedDevices
     }
 
-    public func collect(into families: inout [MetricFamily]) throws {
+    public func write(to writer: inout some MetricWriter) throws {
         let netdev = try NetDev.parse(try paths.read(paths.proc("net/dev")))
         let interfaces = netdev.interfaces.filter { !excludedDevices.contains($0.name) }
         for field in Self.fields {
-            var family = MetricFamily(name: field.name, help: field.help, kind: .counter, unit: field.unit)
+            writer.family(field.name, help: field.help, kind: .counter, unit: field.unit)
             for interface in interfaces {
-                family.add(Double(field.value(interface)), ["device": interface.name])
+                writer.sample(Double(field.value(interface)), ("device", interface.name))
             }
-            families.append(family)
         }
-        var nohandler = MetricFamily(
-            name: "node_network_receive_nohandler_total", help: "Network device statistic receive_nohandler.", kind: .counter)
+        writer.family("node_network_receive_nohandler_total", help: "Network device statistic receive_nohandler.", kind: .counter)
         for interface in interfaces {
             let path = "\(paths.sysRoot)/class/net/\(interface.name)/statistics/rx_nohandler"
             if let bytes = try? paths.read(path), let value = try? CgroupSingleValue.number(bytes, file: path) {
-                nohandler.add(Double(value), ["device": interface.name])
+                writer.sample(Double(value), ("device", interface.name))
             }
         }
-        families.append(nohandler)
     }
 }

@@ -10,15 +10,14 @@ public struct PressureCollector: HostCollector {
         self.paths = paths
     }
 
-    public func collect(into families: inout [MetricFamily]) throws {
+    public func write(to writer: inout some MetricWriter) throws {
         let cpu = try Pressure.parse(try paths.read(paths.proc("pressure/cpu")), resource: .cpu)
         let memory = try Pressure.parse(try paths.read(paths.proc("pressure/memory")), resource: .memory)
         let io = try Pressure.parse(try paths.read(paths.proc("pressure/io")), resource: .io)
         func total(_ name: String, _ help: String, _ line: Pressure.Line?) {
             guard let line else { return }
-            var family = MetricFamily(name: name, help: help, kind: .counter, unit: "s")
-            family.add(line.totalSeconds)
-            families.append(family)
+            writer.family(name, help: help, kind: .counter, unit: "s")
+            writer.sample(line.totalSeconds)
         }
         total("node_pressure_cpu_waiting_seconds_total", "Total time in seconds that processes have waited for CPU time", cpu.some)
         total("node_pressure_io_waiting_seconds_total", "Total time in seconds that processes have waited due to IO congestion", io.some)

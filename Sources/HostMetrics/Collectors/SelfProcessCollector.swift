@@ -13,7 +13,7 @@ public struct SelfProcessCollector: HostCollector {
         self.bootTime = ProcessSample.bootTime(paths: paths) ?? 0
     }
 
-    public func collect(into families: inout [MetricFamily]) throws {
+    public func write(to writer: inout some MetricWriter) throws {
         var sample = try ProcessSample.read("self", paths: paths, bootTime: bootTime)
         // Our own limit is one getrlimit(2) away; no need to format and parse /proc/self/limits.
         var limit = rlimit()
@@ -22,9 +22,8 @@ public struct SelfProcessCollector: HostCollector {
         }
         func metric(_ name: String, _ help: String, _ kind: MetricFamily.Kind, _ value: Double?) {
             guard let value else { return }
-            var family = MetricFamily(name: name, help: help, kind: kind)
-            family.add(value)
-            families.append(family)
+            writer.family(name, help: help, kind: kind)
+            writer.sample(value)
         }
         metric("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", .counter, sample.cpuSeconds)
         metric("process_resident_memory_bytes", "Resident memory size in bytes.", .gauge, Double(sample.residentBytes))
