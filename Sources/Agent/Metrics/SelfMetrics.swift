@@ -1,4 +1,3 @@
-import Telemetry
 import HostMetrics
 import Prometheus
 import Synchronization
@@ -58,18 +57,19 @@ public final class SelfMetrics: Sendable {
 
     /// The /metrics body in Prometheus text exposition format 0.0.4.
     public func exposition() -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(32 * 1024)
-        registry.emit(into: &out)
-        var families: [MetricFamily] = []
-        // Without a readable /proc the process_* series are left out rather than zero.
-        if (try? process.collect(into: &families)) != nil {
-            PrometheusText.write(families, into: &out)
+        var writer = PrometheusTextWriter(reservingCapacity: 32 * 1024)
+        registry.emit(into: &writer.bytes)
+        let checkpoint = writer.checkpoint
+        do {
+            try process.write(to: &writer)
+        } catch {
+            // Without a readable /proc the process_* series are left out rather than zero.
+            writer.rewind(to: checkpoint)
         }
         for source in scrapeSources.withLock({ $0 }) {
-            source.render(&out)
+            source.render(&writer.bytes)
         }
-        return out
+        return writer.bytes
     }
 }
 
