@@ -7,14 +7,16 @@ public struct SelfProcessCollector: HostCollector {
     public let name = "self"
     let paths: HostPaths
     let bootTime: Double
+    let fdCountBySize: Bool
 
     public init(paths: HostPaths = HostPaths()) {
         self.paths = paths
         self.bootTime = ProcessSample.bootTime(paths: paths) ?? 0
+        self.fdCountBySize = ProcessFinder.fdDirectorySizeIsCount(procRoot: paths.procRoot)
     }
 
     public func write(to writer: inout some MetricWriter) throws {
-        var sample = try ProcessSample.read("self", paths: paths, bootTime: bootTime)
+        var sample = try ProcessSample.read("self", paths: paths, bootTime: bootTime, fdCountBySize: fdCountBySize)
         // Our own limit is one getrlimit(2) away; no need to format and parse /proc/self/limits.
         var limit = rlimit()
         if getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 {

@@ -23,11 +23,13 @@ public struct WatchedProcessCollector: HostCollector {
     let paths: HostPaths
     let target: Target
     let bootTime: Double
+    let fdCountBySize: Bool
 
     public init(paths: HostPaths, target: Target) {
         self.paths = paths
         self.target = target
         self.bootTime = ProcessSample.bootTime(paths: paths) ?? 0
+        self.fdCountBySize = ProcessFinder.fdDirectorySizeIsCount(procRoot: paths.procRoot)
     }
 
     public func write(to writer: inout some MetricWriter) throws {
@@ -37,7 +39,7 @@ public struct WatchedProcessCollector: HostCollector {
         case .name(let name): pids = try ProcessFinder.pids(named: name, procRoot: paths.procRoot)
         }
         // A process may exit between the scan and the read: skip it rather than fail.
-        let samples = pids.compactMap { try? ProcessSample.read(String($0), paths: paths, bootTime: bootTime) }
+        let samples = pids.compactMap { try? ProcessSample.read(String($0), paths: paths, bootTime: bootTime, fdCountBySize: fdCountBySize) }
         guard !samples.isEmpty else { throw NotFound(target: target) }
 
         func family(_ suffix: String, _ help: String, _ kind: MetricFamily.Kind, _ unit: String, _ value: (ProcessSample) -> Double?) {
