@@ -32,9 +32,13 @@ enum ProcLines {
     ) throws(ParseError) -> Double {
         var digits = 0
         var dots = 0
+        var fractionDigits = 0
+        var mantissa: UInt64 = 0
         for byte in field {
             if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
                 digits += 1
+                if dots > 0 { fractionDigits += 1 }
+                if digits <= 15 { mantissa = mantissa &* 10 &+ UInt64(byte - UInt8(ascii: "0")) }
             } else if byte == UInt8(ascii: ".") {
                 dots += 1
             } else {
@@ -42,12 +46,22 @@ enum ProcLines {
                 break
             }
         }
-        guard digits > 0, dots <= 1, field.first != UInt8(ascii: "."), field.last != UInt8(ascii: "."),
-              let value = field.double else {
+        guard digits > 0, dots <= 1, field.first != UInt8(ascii: "."), field.last != UInt8(ascii: ".") else {
+            throw ParseError(file: file, line: line, "\(what()): expected a decimal number, found \"\(printable(field))\"")
+        }
+        // Up to 15 digits the digits and the power of ten are exact doubles, so one division
+        // rounds once, to the double nearest the decimal: what strtod returns, without
+        // building a String for it on every scrape.
+        if digits <= 15 {
+            return Double(mantissa) / powersOfTen[fractionDigits]
+        }
+        guard let value = field.double else {
             throw ParseError(file: file, line: line, "\(what()): expected a decimal number, found \"\(printable(field))\"")
         }
         return value
     }
+
+    private static let powersOfTen: [Double] = (0...15).map { exponent in (0..<exponent).reduce(1.0) { product, _ in product * 10 } }
 
     /// At most 40 bytes of a field, for error messages; control bytes shown as `?`.
     static func printable(_ field: ArraySlice<UInt8>) -> String {
