@@ -11,6 +11,8 @@ public protocol MetricWriter {
     /// is left out of the text exposition (as `PrometheusText.write` leaves it out) and kept,
     /// empty, by the builder.
     mutating func family(_ name: String, help: String, kind: MetricFamily.Kind, unit: String)
+    /// Starts a family a collector declared once (see `MetricDescriptor`).
+    mutating func family(_ descriptor: MetricDescriptor)
 
     mutating func sample(_ value: Double)
     mutating func sample(_ value: Double, _ label: (name: String, value: String))
@@ -29,6 +31,10 @@ extension MetricWriter {
         family(name, help: help, kind: kind, unit: "")
     }
 
+    public mutating func family(_ descriptor: MetricDescriptor) {
+        family(descriptor.name, help: descriptor.help, kind: descriptor.kind, unit: descriptor.unit)
+    }
+
     /// Writes a family already built, e.g. one a collector that only has
     /// `collect(into: [MetricFamily])` produced.
     public mutating func write(_ family: MetricFamily) {
@@ -36,6 +42,28 @@ extension MetricWriter {
         for sample in family.samples {
             self.sample(sample.value, sample.labels)
         }
+    }
+}
+
+/// A family's name, help, kind and unit, for a collector that writes the same family on
+/// every scrape: declared once, with its `# HELP` and `# TYPE` lines rendered once, so the
+/// text writer copies them instead of rendering and escaping them again each time.
+public final class MetricDescriptor: Sendable {
+    public let name: String
+    public let help: String
+    public let kind: MetricFamily.Kind
+    public let unit: String
+    let textHeader: [UInt8]
+
+    public init(_ name: String, help: String, kind: MetricFamily.Kind, unit: String = "") {
+        self.name = name
+        self.help = help
+        self.kind = kind
+        self.unit = unit
+        var writer = PrometheusTextWriter()
+        writer.family(name, help: help, kind: kind, unit: unit)
+        writer.writePendingHeader()
+        textHeader = writer.bytes
     }
 }
 

@@ -24,6 +24,8 @@ public struct PrometheusTextWriter: MetricWriter {
     private var name = ""
     private var help = ""
     private var kind = MetricFamily.Kind.gauge
+    /// The current family's descriptor, when it came with one: its header is ready.
+    private var descriptor: MetricDescriptor?
     private var headerPending = false
     private var inFamily = false
 
@@ -48,6 +50,14 @@ public struct PrometheusTextWriter: MetricWriter {
         self.name = name
         self.help = help
         self.kind = kind
+        descriptor = nil
+        headerPending = true
+        inFamily = true
+    }
+
+    public mutating func family(_ descriptor: MetricDescriptor) {
+        name = descriptor.name
+        self.descriptor = descriptor
         headerPending = true
         inFamily = true
     }
@@ -95,6 +105,7 @@ public struct PrometheusTextWriter: MetricWriter {
         // The family in progress may have belonged to what was dropped; samples need a new one.
         headerPending = false
         inFamily = false
+        descriptor = nil
     }
 
     private mutating func startSample() {
@@ -103,9 +114,13 @@ public struct PrometheusTextWriter: MetricWriter {
         append(name)
     }
 
-    fileprivate mutating func writePendingHeader() {
+    mutating func writePendingHeader() {
         if headerPending {
             headerPending = false
+            if let descriptor {
+                bytes.append(contentsOf: descriptor.textHeader)
+                return
+            }
             append("# HELP ")
             append(name)
             bytes.append(UInt8(ascii: " "))

@@ -13,9 +13,22 @@ public struct CPUCollector: HostCollector {
         self.ticksPerSecond = ticksPerSecond
     }
 
+    static let seconds = MetricDescriptor(
+        "node_cpu_seconds_total", help: "Seconds the CPUs spent in each mode.", kind: .counter, unit: "s")
+    static let guestSeconds = MetricDescriptor(
+        "node_cpu_guest_seconds_total", help: "Seconds the CPUs spent in guests (VMs) for each mode.", kind: .counter, unit: "s")
+    static let bootTime = MetricDescriptor("node_boot_time_seconds", help: "Node boot time, in unixtime.", kind: .gauge)
+    static let contextSwitches = MetricDescriptor(
+        "node_context_switches_total", help: "Total number of context switches.", kind: .counter)
+    static let forks = MetricDescriptor("node_forks_total", help: "Total number of forks.", kind: .counter)
+    static let interrupts = MetricDescriptor("node_intr_total", help: "Total number of interrupts serviced.", kind: .counter)
+    static let procsBlocked = MetricDescriptor(
+        "node_procs_blocked", help: "Number of processes blocked waiting for I/O to complete.", kind: .gauge)
+    static let procsRunning = MetricDescriptor("node_procs_running", help: "Number of processes in runnable state.", kind: .gauge)
+
     public func write(to writer: inout some MetricWriter) throws {
         let stat = try ProcStat.parse(try paths.read(paths.proc("stat")))
-        writer.family("node_cpu_seconds_total", help: "Seconds the CPUs spent in each mode.", kind: .counter, unit: "s")
+        writer.family(Self.seconds)
         for cpu in stat.cpus {
             let index = ("cpu", String(cpu.index))
             let times = cpu.times.seconds(ticksPerSecond: ticksPerSecond)
@@ -29,8 +42,7 @@ public struct CPUCollector: HostCollector {
             writer.sample(times.system, index, ("mode", "system"))
             writer.sample(times.user, index, ("mode", "user"))
         }
-        writer.family(
-            "node_cpu_guest_seconds_total", help: "Seconds the CPUs spent in guests (VMs) for each mode.", kind: .counter, unit: "s")
+        writer.family(Self.guestSeconds)
         for cpu in stat.cpus {
             let index = ("cpu", String(cpu.index))
             let times = cpu.times.seconds(ticksPerSecond: ticksPerSecond)
@@ -38,16 +50,16 @@ public struct CPUCollector: HostCollector {
             writer.sample(times.guest, index, ("mode", "user"))
         }
 
-        func single(_ name: String, _ help: String, _ kind: MetricFamily.Kind, _ value: UInt64?) {
+        func single(_ descriptor: MetricDescriptor, _ value: UInt64?) {
             guard let value else { return }
-            writer.family(name, help: help, kind: kind)
+            writer.family(descriptor)
             writer.sample(Double(value))
         }
-        single("node_boot_time_seconds", "Node boot time, in unixtime.", .gauge, stat.bootTime)
-        single("node_context_switches_total", "Total number of context switches.", .counter, stat.contextSwitches)
-        single("node_forks_total", "Total number of forks.", .counter, stat.processesCreated)
-        single("node_intr_total", "Total number of interrupts serviced.", .counter, stat.interruptsTotal)
-        single("node_procs_blocked", "Number of processes blocked waiting for I/O to complete.", .gauge, stat.procsBlocked)
-        single("node_procs_running", "Number of processes in runnable state.", .gauge, stat.procsRunning)
+        single(Self.bootTime, stat.bootTime)
+        single(Self.contextSwitches, stat.contextSwitches)
+        single(Self.forks, stat.processesCreated)
+        single(Self.interrupts, stat.interruptsTotal)
+        single(Self.procsBlocked, stat.procsBlocked)
+        single(Self.procsRunning, stat.procsRunning)
     }
 }

@@ -35,25 +35,31 @@ public struct FilesystemCollector: HostCollector {
             (labels: ["device": mount.source, "fstype": mount.fsType, "mountpoint": mount.mountPoint] as Labels,
              stats: try? FilesystemStats.statfs(mountPoint: prefix + mount.mountPoint), isReadOnly: mount.isReadOnly)
         }
-        func family(_ name: String, _ help: String, unit: String = "", _ value: (FilesystemStats, Bool) -> Double) {
-            writer.family(name, help: help, kind: .gauge, unit: unit)
+        func family(_ descriptor: MetricDescriptor, _ value: (FilesystemStats, Bool) -> Double) {
+            writer.family(descriptor)
             for mount in measured {
                 if let stats = mount.stats { writer.sample(value(stats, mount.isReadOnly), mount.labels) }
             }
         }
-        family("node_filesystem_avail_bytes", "Filesystem space available to non-root users in bytes.", unit: "By") { stats, _ in
-            stats.availableBytes
-        }
-        writer.family(
-            "node_filesystem_device_error", help: "Whether an error occurred while getting statistics for the given device.",
-            kind: .gauge)
+        family(Self.avail) { stats, _ in stats.availableBytes }
+        writer.family(Self.deviceError)
         for mount in measured {
             writer.sample(mount.stats == nil ? 1 : 0, mount.labels)
         }
-        family("node_filesystem_files", "Filesystem total file nodes.") { stats, _ in Double(stats.files) }
-        family("node_filesystem_files_free", "Filesystem total free file nodes.") { stats, _ in Double(stats.filesFree) }
-        family("node_filesystem_free_bytes", "Filesystem free space in bytes.", unit: "By") { stats, _ in stats.freeBytes }
-        family("node_filesystem_readonly", "Filesystem read-only status.") { _, isReadOnly in isReadOnly ? 1 : 0 }
-        family("node_filesystem_size_bytes", "Filesystem size in bytes.", unit: "By") { stats, _ in stats.sizeBytes }
+        family(Self.files) { stats, _ in Double(stats.files) }
+        family(Self.filesFree) { stats, _ in Double(stats.filesFree) }
+        family(Self.free) { stats, _ in stats.freeBytes }
+        family(Self.readonly) { _, isReadOnly in isReadOnly ? 1 : 0 }
+        family(Self.size) { stats, _ in stats.sizeBytes }
     }
+
+    static let avail = MetricDescriptor(
+        "node_filesystem_avail_bytes", help: "Filesystem space available to non-root users in bytes.", kind: .gauge, unit: "By")
+    static let deviceError = MetricDescriptor(
+        "node_filesystem_device_error", help: "Whether an error occurred while getting statistics for the given device.", kind: .gauge)
+    static let files = MetricDescriptor("node_filesystem_files", help: "Filesystem total file nodes.", kind: .gauge)
+    static let filesFree = MetricDescriptor("node_filesystem_files_free", help: "Filesystem total free file nodes.", kind: .gauge)
+    static let free = MetricDescriptor("node_filesystem_free_bytes", help: "Filesystem free space in bytes.", kind: .gauge, unit: "By")
+    static let readonly = MetricDescriptor("node_filesystem_readonly", help: "Filesystem read-only status.", kind: .gauge)
+    static let size = MetricDescriptor("node_filesystem_size_bytes", help: "Filesystem size in bytes.", kind: .gauge, unit: "By")
 }

@@ -15,6 +15,9 @@ public final class HostMetricsCollection: Sendable {
         public var failures: [Failure]
     }
 
+    static let errors = MetricDescriptor(
+        "outrider_collector_errors_total", help: "Collections in which a host metrics collector failed, by collector.", kind: .counter)
+
     public let collectors: [any HostCollector]
     /// Failed collections per collector, by position in `collectors`.
     private let errorCounts: Mutex<[Int]>
@@ -51,9 +54,7 @@ public final class HostMetricsCollection: Sendable {
             for index in failed { counts[index] += 1 }
             return counts
         }
-        writer.family(
-            "outrider_collector_errors_total", help: "Collections in which a host metrics collector failed, by collector.",
-            kind: .counter)
+        writer.family(Self.errors)
         for (collector, count) in zip(collectors, counts) {
             writer.sample(Double(count), ("collector", collector.name))
         }

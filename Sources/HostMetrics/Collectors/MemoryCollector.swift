@@ -6,8 +6,8 @@ import Telemetry
 public struct MemoryCollector: HostCollector {
     public let name = "memory"
     let paths: HostPaths
-    /// Metric name and help per meminfo field: the same ~50 fields on every scrape, so
-    /// they are built once, not per collection.
+    /// Metric name, help and header per meminfo field: the same ~50 fields on every scrape,
+    /// so they are built once, not per collection.
     private let names = Names()
 
     /// Kept by position in the file: the kernel prints the same fields in the same order
@@ -18,8 +18,7 @@ public struct MemoryCollector: HostCollector {
         struct Entry {
             var field: [UInt8]
             var isBytes: Bool
-            var metric: String
-            var help: String
+            var descriptor: MetricDescriptor
         }
 
         let byPosition = Mutex<[Entry]>([])
@@ -36,12 +35,13 @@ public struct MemoryCollector: HostCollector {
             try Meminfo.forEachField(bytes) { field, value, isBytes in
                 if position == cache.count || cache[position].isBytes != isBytes || !cache[position].field.elementsEqual(field) {
                     let metric = Meminfo.metricName(field: field.string, isBytes: isBytes)
-                    let entry = Names.Entry(
-                        field: Array(field), isBytes: isBytes, metric: metric,
-                        help: "Memory information field \(metric.dropFirst("node_memory_".count)).")
+                    let descriptor = MetricDescriptor(
+                        metric, help: "Memory information field \(metric.dropFirst("node_memory_".count)).", kind: .gauge,
+                        unit: isBytes ? "By" : "")
+                    let entry = Names.Entry(field: Array(field), isBytes: isBytes, descriptor: descriptor)
                     if position == cache.count { cache.append(entry) } else { cache[position] = entry }
                 }
-                writer.family(cache[position].metric, help: cache[position].help, kind: .gauge, unit: isBytes ? "By" : "")
+                writer.family(cache[position].descriptor)
                 writer.sample(Double(value))
                 position += 1
             }
