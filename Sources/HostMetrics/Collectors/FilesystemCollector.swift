@@ -1,3 +1,4 @@
+import Synchronization
 import Telemetry
 
 /// node_exporter's `filesystem` collector: size, free and available bytes, inodes and the
@@ -19,21 +20,49 @@ public struct FilesystemCollector: HostCollector {
         self.mountTable = MountTableWatch(candidates: [paths.proc("1/mountinfo"), paths.proc("self/mountinfo")])
     }
 
-    public func write(to writer: inout some MetricWriter) throws {
+    /// A selected mount, ready to measure and write.
+    struct Target: Sendable {
+        var labels: Labels
+        var statPath: String
+        var isReadOnly: Bool
+    }
+
+    /// The targets selected from the last watched mount table, kept while its version holds:
+    /// the table rarely changes, and filtering it was most of this collector's own work.
+    final class Selection: Sendable {
+        let last = Mutex<(version: UInt64, targets: [Target])?>(nil)
+    }
+
+    private let selection = Selection()
+
+    func targets() throws -> [Target] {
+        let table = try mountTable.table()
+        if let version = table.version, let last = selection.last.withLock({ $0 }), last.version == version {
+            return last.targets
+        }
         // Like node_exporter's --path.rootfs: mount points seen under the rootfs prefix are
         // labelled as the host knows them, and statfs goes through the prefix.
         let prefix = paths.rootfs == "/" ? "" : paths.rootfs
-        let mounts = filter.select(try mountTable.mounts().map { mount in
+        let mounts = filter.select(table.mounts.map { mount in
             guard !prefix.isEmpty, mount.mountPoint.hasPrefix(prefix) else { return mount }
             var stripped = mount
             stripped.mountPoint = String(mount.mountPoint.dropFirst(prefix.count))
             if stripped.mountPoint.isEmpty { stripped.mountPoint = "/" }
             return stripped
         })
+        let targets = mounts.map { mount in
+            Target(
+                labels: ["device": mount.source, "fstype": mount.fsType, "mountpoint": mount.mountPoint],
+                statPath: prefix + mount.mountPoint, isReadOnly: mount.isReadOnly)
+        }
+        if let version = table.version { selection.last.withLock { $0 = (version, targets) } }
+        return targets
+    }
+
+    public func write(to writer: inout some MetricWriter) throws {
         // statfs once per mount; the families are then written one after the other.
-        let measured = mounts.map { mount in
-            (labels: ["device": mount.source, "fstype": mount.fsType, "mountpoint": mount.mountPoint] as Labels,
-             stats: try? FilesystemStats.statfs(mountPoint: prefix + mount.mountPoint), isReadOnly: mount.isReadOnly)
+        let measured = try targets().map { target in
+            (labels: target.labels, stats: try? FilesystemStats.statfs(mountPoint: target.statPath), isReadOnly: target.isReadOnly)
         }
         func family(_ descriptor: MetricDescriptor, _ value: (FilesystemStats, Bool) -> Double) {
             writer.family(descriptor)

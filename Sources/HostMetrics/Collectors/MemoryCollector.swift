@@ -33,7 +33,7 @@ public struct MemoryCollector: HostCollector {
         try names.byPosition.withLock { cache throws(ParseError) in
             var position = 0
             try Meminfo.forEachField(bytes) { field, value, isBytes in
-                if position == cache.count || cache[position].isBytes != isBytes || !cache[position].field.elementsEqual(field) {
+                if position == cache.count || cache[position].isBytes != isBytes || cache[position].field[...] != field {
                     let metric = Meminfo.metricName(field: field.string, isBytes: isBytes)
                     let descriptor = MetricDescriptor(
                         metric, help: "Memory information field \(metric.dropFirst("node_memory_".count)).", kind: .gauge,
