@@ -63,39 +63,19 @@ public struct PrometheusTextWriter: MetricWriter {
     }
 
     public mutating func sample(_ value: Double) {
-        startSample()
-        finishSample(value)
+        writeSample(value, nil, nil, nil)
     }
 
     public mutating func sample(_ value: Double, _ label: (name: String, value: String)) {
-        startSample()
-        bytes.append(UInt8(ascii: "{"))
-        appendLabel(label.name, label.value)
-        bytes.append(UInt8(ascii: "}"))
-        finishSample(value)
+        writeSample(value, label, nil, nil)
     }
 
     public mutating func sample(_ value: Double, _ first: (name: String, value: String), _ second: (name: String, value: String)) {
-        startSample()
-        bytes.append(UInt8(ascii: "{"))
-        appendLabel(first.name, first.value)
-        bytes.append(UInt8(ascii: ","))
-        appendLabel(second.name, second.value)
-        bytes.append(UInt8(ascii: "}"))
-        finishSample(value)
+        writeSample(value, first, second, nil)
     }
 
     public mutating func sample(_ value: Double, _ labels: Labels) {
-        startSample()
-        if !labels.pairs.isEmpty {
-            bytes.append(UInt8(ascii: "{"))
-            for index in labels.pairs.indices {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                appendLabel(labels.pairs[index].name, labels.pairs[index].value)
-            }
-            bytes.append(UInt8(ascii: "}"))
-        }
-        finishSample(value)
+        writeSample(value, nil, nil, labels)
     }
 
     public var checkpoint: Int { bytes.count }
@@ -108,10 +88,24 @@ public struct PrometheusTextWriter: MetricWriter {
         descriptor = nil
     }
 
-    private mutating func startSample() {
+    /// A sample line is put together on the stack and appended in one go: a dozen small
+    /// appends to the array per sample (each a uniqueness and capacity check, and a copy
+    /// call) were most of the cost of rendering. A line too long for the scratch space is
+    /// rendered straight into the array.
+    private mutating func writeSample(
+        _ value: Double, _ first: (name: String, value: String)?, _ second: (name: String, value: String)?, _ labels: Labels?
+    ) {
         precondition(inFamily, "a sample written before any family")
         writePendingHeader()
-        append(name)
+        let name = self.name
+        let done = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 512) { scratch -> Bool in
+            var line = LineBuffer(scratch)
+            line.appendSample(name, value, first, second, labels)
+            guard !line.overflowed else { return false }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<line.count]))
+            return true
+        }
+        if !done { bytes.appendSample(name, value, first, second, labels) }
     }
 
     mutating func writePendingHeader() {
@@ -121,86 +115,149 @@ public struct PrometheusTextWriter: MetricWriter {
                 bytes.append(contentsOf: descriptor.textHeader)
                 return
             }
-            append("# HELP ")
-            append(name)
+            bytes.appendText("# HELP ")
+            bytes.appendText(name)
             bytes.append(UInt8(ascii: " "))
-            appendEscaped(help, quotes: false)
-            append("\n# TYPE ")
-            append(name)
+            bytes.appendEscaped(help, quotes: false)
+            bytes.appendText("\n# TYPE ")
+            bytes.appendText(name)
             bytes.append(UInt8(ascii: " "))
-            append(kind.rawValue)
+            bytes.appendText(kind.rawValue)
             bytes.append(UInt8(ascii: "\n"))
         }
     }
+}
 
-    private mutating func finishSample(_ value: Double) {
-        bytes.append(UInt8(ascii: " "))
-        appendValue(value)
-        bytes.append(UInt8(ascii: "\n"))
+/// Where rendered text goes: the output array, or the scratch line a sample is put
+/// together in.
+private protocol ByteSink {
+    mutating func append(_ byte: UInt8)
+    mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>)
+}
+
+extension [UInt8]: ByteSink {}
+
+/// Fixed scratch space; what does not fit sets `overflowed` and is dropped.
+private struct LineBuffer: ByteSink {
+    let scratch: UnsafeMutableBufferPointer<UInt8>
+    var count = 0
+    var overflowed = false
+
+    init(_ scratch: UnsafeMutableBufferPointer<UInt8>) {
+        self.scratch = scratch
     }
 
-    private mutating func appendLabel(_ name: String, _ value: String) {
-        append(name)
-        bytes.append(UInt8(ascii: "="))
-        bytes.append(UInt8(ascii: "\""))
+    mutating func append(_ byte: UInt8) {
+        guard count < scratch.count else {
+            overflowed = true
+            return
+        }
+        scratch[count] = byte
+        count += 1
+    }
+
+    mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count <= scratch.count - count else {
+            overflowed = true
+            return
+        }
+        if let source = bytes.baseAddress {
+            (scratch.baseAddress! + count).update(from: source, count: bytes.count)
+        }
+        count += bytes.count
+    }
+}
+
+extension ByteSink {
+    mutating func appendSample(
+        _ name: String, _ value: Double, _ first: (name: String, value: String)?, _ second: (name: String, value: String)?,
+        _ labels: Labels?
+    ) {
+        appendText(name)
+        if let first {
+            append(UInt8(ascii: "{"))
+            appendLabel(first.name, first.value)
+            if let second {
+                append(UInt8(ascii: ","))
+                appendLabel(second.name, second.value)
+            }
+            append(UInt8(ascii: "}"))
+        } else if let labels, !labels.pairs.isEmpty {
+            append(UInt8(ascii: "{"))
+            for index in labels.pairs.indices {
+                if index > 0 { append(UInt8(ascii: ",")) }
+                appendLabel(labels.pairs[index].name, labels.pairs[index].value)
+            }
+            append(UInt8(ascii: "}"))
+        }
+        append(UInt8(ascii: " "))
+        appendValue(value)
+        append(UInt8(ascii: "\n"))
+    }
+
+    mutating func appendLabel(_ name: String, _ value: String) {
+        appendText(name)
+        append(UInt8(ascii: "="))
+        append(UInt8(ascii: "\""))
         appendEscaped(value, quotes: true)
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
     }
 
     /// One copy of the string's UTF-8 (native and small strings are always contiguous),
     /// instead of a generic append over the UTF-8 view.
-    private mutating func append(_ text: String) {
-        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { bytes.append(contentsOf: $0) }
-        if copied == nil { bytes.append(contentsOf: text.utf8) }
-    }
-
-    /// Integers print without a fraction (`1024`, not `1024.0`), as Go's client does.
-    private mutating func appendValue(_ value: Double) {
-        if value.isNaN {
-            append("NaN")
-        } else if value.isInfinite {
-            append(value > 0 ? "+Inf" : "-Inf")
-        } else if value == value.rounded(), abs(value) < 1e15 {
-            appendInteger(Int64(value))
-        } else {
-            append(value.description)
+    mutating func appendText(_ text: String) {
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { append(contentsOf: $0) }
+        if copied == nil {
+            for byte in text.utf8 { append(byte) }
         }
     }
 
-    /// Digits straight into the buffer: most samples are integer counters, and a String
+    /// Integers print without a fraction (`1024`, not `1024.0`), as Go's client does.
+    mutating func appendValue(_ value: Double) {
+        if value.isNaN {
+            appendText("NaN")
+        } else if value.isInfinite {
+            appendText(value > 0 ? "+Inf" : "-Inf")
+        } else if value == value.rounded(), abs(value) < 1e15 {
+            appendInteger(Int64(value))
+        } else {
+            appendText(value.description)
+        }
+    }
+
+    /// Digits straight into the output: most samples are integer counters, and a String
     /// per sample was a measurable part of a scrape.
-    private mutating func appendInteger(_ value: Int64) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+    mutating func appendInteger(_ value: Int64) {
+        if value < 0 { append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
-        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: any Int64's digits
-        withUnsafeMutableBytes(of: &scratch) { digits in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in  // any Int64's digits
             var index = digits.count
             repeat {
                 index -= 1
                 digits[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
                 magnitude /= 10
             } while magnitude > 0
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[index...]))
+            append(contentsOf: UnsafeBufferPointer(rebasing: digits[index...]))
         }
     }
 
     /// HELP escapes `\` and newline; label values also escape `"`.
-    private mutating func appendEscaped(_ text: String, quotes: Bool) {
+    mutating func appendEscaped(_ text: String, quotes: Bool) {
         // Almost nothing needs escaping: one tight pass over contiguous bytes decides.
         let clean = text.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
             for byte in utf8 where byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\"") {
                 if byte != UInt8(ascii: "\"") || quotes { return false }
             }
-            bytes.append(contentsOf: utf8)
+            append(contentsOf: utf8)
             return true
         }
         if clean == true { return }
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "\\"))
-            case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
-            case UInt8(ascii: "\"") where quotes: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "\""))
-            default: bytes.append(byte)
+            case UInt8(ascii: "\\"): append(UInt8(ascii: "\\")); append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "\n"): append(UInt8(ascii: "\\")); append(UInt8(ascii: "n"))
+            case UInt8(ascii: "\"") where quotes: append(UInt8(ascii: "\\")); append(UInt8(ascii: "\""))
+            default: append(byte)
             }
         }
     }

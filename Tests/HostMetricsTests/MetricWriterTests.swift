@@ -80,6 +80,17 @@ import Testing
         #expect(list.isEmpty)
     }
 
+    /// A sample line longer than the writer's scratch space is written all the same.
+    @Test func longLinesAreWrittenWhole() {
+        let long = String(repeating: "a\\", count: 400)
+        var writer = PrometheusTextWriter()
+        writer.family("x", help: "X.", kind: .gauge)
+        writer.sample(1, ("v", long))
+        writer.sample(2.5, ("v", "short"))
+        let escaped = String(repeating: "a\\\\", count: 400)
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == "# HELP x X.\n# TYPE x gauge\nx{v=\"\(escaped)\"} 1\nx{v=\"short\"} 2.5\n")
+    }
+
     /// Appending keeps what the buffer held, in place.
     @Test func appendingKeepsTheBufferContents() {
         var out = Array("# before\n".utf8)
