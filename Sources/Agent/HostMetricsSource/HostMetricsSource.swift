@@ -68,6 +68,8 @@ final class FailureReporter: Sendable {
     }
 
     func report(_ failures: [HostMetricsCollection.Failure]) {
+        // The usual case, on every scrape: nothing failing now or before.
+        if failures.isEmpty, failing.withLock({ $0.isEmpty }) { return }
         let now = Set(failures.map(\.collector))
         let (started, recovered) = failing.withLock { failing -> (Set<String>, Set<String>) in
             defer { failing = now }
