@@ -11,19 +11,15 @@ func collectionBenchmark(iterations: Int, breakdown: Bool) {
         PressureCollector(paths: paths), NetworkCollector(paths: paths), DiskCollector(paths: paths),
         FilesystemCollector(paths: paths), CgroupCollector(paths: paths),
     ])
-    var bytes = 0
-    var series = 0
+    var text: [UInt8] = []
     var wall: [Double] = []
     wall.reserveCapacity(iterations)
     let start = ownCPUSeconds()
     for _ in 0..<iterations {
         let before = monotonicSeconds()
-        let outcome = collection.collect()
-        var text: [UInt8] = []
-        text.reserveCapacity(32 * 1024)
-        PrometheusText.write(outcome.families, into: &text)
-        bytes = text.count
-        series = outcome.families.reduce(0) { $0 + $1.samples.count }
+        var writer = PrometheusTextWriter(reservingCapacity: 32 * 1024)
+        _ = collection.write(to: &writer)
+        text = writer.bytes
         wall.append(monotonicSeconds() - before)
     }
     guard iterations > 0 else { return }
@@ -33,13 +29,14 @@ func collectionBenchmark(iterations: Int, breakdown: Bool) {
         for collector in collection.collectors {
             let before = ownCPUSeconds()
             for _ in 0..<iterations {
-                var families: [MetricFamily] = []
-                try? collector.collect(into: &families)
+                var writer = PrometheusTextWriter(reservingCapacity: 32 * 1024)
+                try? collector.write(to: &writer)
             }
             print("  \(collector.name): \(milliseconds((ownCPUSeconds() - before) / Double(iterations))) ms")
         }
     }
-    print("collections: \(iterations)  series: \(series)  exposition bytes: \(bytes)")
+    let series = text.split(separator: UInt8(ascii: "\n")).count { $0.first != UInt8(ascii: "#") }
+    print("collections: \(iterations)  series: \(series)  exposition bytes: \(text.count)")
     print("cpu per collection: \(milliseconds(cpu / Double(iterations))) ms  "
         + "wall p50: \(milliseconds(percentile(wall, 50))) ms  p99: \(milliseconds(percentile(wall, 99))) ms")
 }

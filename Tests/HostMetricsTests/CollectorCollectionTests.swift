@@ -74,6 +74,48 @@ import Testing
         #expect(outcome.failures == [HostMetricsCollection.Failure(collector: "halfway", message: "gave up halfway")])
     }
 
+    /// Writes a family and a sample, then throws: the scrape's text must not keep them.
+    struct HalfwayWriter: HostCollector {
+        let name = "halfway"
+
+        func write(to writer: inout some MetricWriter) throws {
+            writer.family("halfway_partial", help: "Partial.", kind: .gauge)
+            writer.sample(1)
+            throw HalfwayCollector.Failure()
+        }
+    }
+
+    @Test func aFailingCollectorsPartialTextIsDiscarded() {
+        let collection = HostMetricsCollection(collectors: [
+            LoadCollector(paths: Self.paths), HalfwayWriter(), MemoryCollector(paths: Self.paths),
+        ])
+        var writer = PrometheusTextWriter()
+        let failures = collection.write(to: &writer)
+        let text = String(decoding: writer.bytes, as: UTF8.self)
+        #expect(failures == [HostMetricsCollection.Failure(collector: "halfway", message: "gave up halfway")])
+        #expect(!text.contains("halfway_partial"))
+        #expect(text.contains("\nnode_load15 2\n"))
+        #expect(text.contains("\nnode_memory_MemTotal_bytes 4096000000\n"))
+        #expect(text.contains("outrider_collector_errors_total{collector=\"halfway\"} 1\n"))
+    }
+
+    /// A scrape renders a collection straight to text; the pipelines get families. Both must
+    /// say the same, failures and error counts included.
+    @Test func textAndFamiliesOfACollectionAgree() {
+        func collection() -> HostMetricsCollection {
+            HostMetricsCollection(collectors: [
+                LoadCollector(paths: Self.paths), HalfwayWriter(), PressureCollector(paths: Self.paths),
+                MemoryCollector(paths: Self.paths), HalfwayCollector(),
+            ])
+        }
+        var writer = PrometheusTextWriter()
+        let textFailures = collection().write(to: &writer)
+        let outcome = collection().collect()
+        #expect(textFailures == outcome.failures)
+        #expect(textFailures.map(\.collector) == ["halfway", "pressure", "halfway"])
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == HostFixture.render(outcome.families))
+    }
+
     @Test func withoutFailuresEveryCounterIsZero() {
         let paths = HostFixture.paths
         let collection = HostMetricsCollection(collectors: [

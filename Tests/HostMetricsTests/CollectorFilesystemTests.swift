@@ -159,6 +159,20 @@ import Testing
         #expect(families.value("node_filesystem_device_error", Self.labels("proc", "proc", "/proc")) == 0)
     }
 
+    /// On the live /proc the mount table is watched, and the second collection reuses the
+    /// selection made from it: the same series, each still measured.
+    @Test func liveSelectionIsKeptWhileTheTableHolds() throws {
+        let collector = FilesystemCollector(paths: HostPaths())
+        let first = try HostFixture.collect(collector)
+        let second = try HostFixture.collect(collector)
+        let mountPoints = first.labelValues("node_filesystem_device_error", "mountpoint")
+        #expect(second.labelValues("node_filesystem_device_error", "mountpoint") == mountPoints)
+        #expect(second.labelValues("node_filesystem_device_error", "device") == first.labelValues("node_filesystem_device_error", "device"))
+        for family in Self.valueFamilies {
+            #expect(second.family(family)?.samples.count == first.family(family)?.samples.count, "\(family)")
+        }
+    }
+
     @Test func noMountTableThrows() {
         let paths = HostPaths(procRoot: "/nonexistent-outrider-proc")
         #expect(throws: (any Error).self) { try HostFixture.collect(FilesystemCollector(paths: paths)) }

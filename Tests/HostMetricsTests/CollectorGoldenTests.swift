@@ -66,12 +66,9 @@ extension [MetricFamily] {
 }
 
 @Suite struct CollectorGoldenTests {
-    /// Every host collector against the fixture tree, rendered, must equal
-    /// `Fixtures/host/expected.prom`, which was written by hand from the fixture values (see
-    /// the README for the arithmetic), not captured from this code.
-    @Test func renderedExpositionMatchesHandWrittenGolden() throws {
+    static func goldenCollectors() -> [any HostCollector] {
         let paths = HostFixture.paths
-        let collectors: [any HostCollector] = [
+        return [
             CPUCollector(paths: paths, ticksPerSecond: 100),
             MemoryCollector(paths: paths),
             LoadCollector(paths: paths),
@@ -80,13 +77,32 @@ extension [MetricFamily] {
             DiskCollector(paths: paths),
             CgroupCollector(paths: paths, ticksPerSecond: 100),
         ]
+    }
+
+    /// Every host collector against the fixture tree, rendered, must equal
+    /// `Fixtures/host/expected.prom`, which was written by hand from the fixture values (see
+    /// the README for the arithmetic), not captured from this code.
+    @Test func renderedExpositionMatchesHandWrittenGolden() throws {
         var families: [MetricFamily] = []
-        for collector in collectors {
+        for collector in Self.goldenCollectors() {
             try collector.collect(into: &families)
         }
         var out: [UInt8] = []
         PrometheusText.write(families, into: &out)
+        try Self.expectGolden(out)
+    }
 
+    /// What a scrape serves: the same collectors written straight to text, with no
+    /// `MetricFamily` in between, must give the same bytes.
+    @Test func textWrittenStraightFromTheCollectorsMatchesTheGolden() throws {
+        var writer = PrometheusTextWriter()
+        for collector in Self.goldenCollectors() {
+            try collector.write(to: &writer)
+        }
+        try Self.expectGolden(writer.bytes)
+    }
+
+    static func expectGolden(_ out: [UInt8]) throws {
         let expected = [UInt8](try Data(contentsOf: HostFixture.root.appendingPathComponent("expected.prom")))
         if out != expected {
             // Point at the first differing line rather than dumping two 280-line blobs.

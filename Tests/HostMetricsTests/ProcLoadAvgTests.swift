@@ -2,6 +2,27 @@ import Testing
 @testable import HostMetrics
 
 @Suite struct ProcLoadAvgTests {
+    /// Decimals are parsed from the bytes, not through `Double(String)`; the result must be
+    /// the same double, to the last bit, for every length of integer and fraction part.
+    @Test func decimalsAreTheDoublesStrtodGives() throws {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func digit() -> UInt8 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(ascii: "0") + UInt8((state >> 33) % 10)
+        }
+        for integerDigits in 1...12 {
+            for fractionDigits in 0...8 {
+                for _ in 0..<50 {
+                    var text = (0..<integerDigits).map { _ in digit() }
+                    if fractionDigits > 0 { text += [UInt8(ascii: ".")] + (0..<fractionDigits).map { _ in digit() } }
+                    let parsed = try ProcLines.decimal(text[...], file: "test", line: 1, "value")
+                    let expected = try #require(Double(String(decoding: text, as: UTF8.self)))
+                    #expect(parsed.bitPattern == expected.bitPattern, "\(String(decoding: text, as: UTF8.self))")
+                }
+            }
+        }
+    }
+
     @Test func idleMachine() throws {
         let load = try LoadAvg.parse(try ProcFixture.bytes("handmade/loadavg-idle"))
         #expect(load == LoadAvg(load1: 0, load5: 0.01, load15: 0.05, runnable: 1, threads: 123, lastPID: 4567))

@@ -70,6 +70,31 @@ private typealias F = ProcessCgroupFixtures
         }
     }
 
+    /// The count procfs reports as the fd directory's size agrees with listing it, for a
+    /// process whose descriptors do not move while the test runs (ours do: tests run in
+    /// parallel).
+    @Test func countBySizeAgreesWithTheListing() throws {
+        guard ProcessFinder.fdDirectorySizeIsCount() else { return }  // a kernel before 6.2
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        child.arguments = ["30"]
+        try child.run()
+        defer { child.terminate() }
+        let pid = child.processIdentifier
+        // Until it has exec'd, the child may still be closing what it inherited.
+        for _ in 0..<500 where (try? F.live("/proc/\(pid)/comm")) != Array("sleep\n".utf8) {
+            usleep(10_000)
+        }
+        let listed = try ProcessFinder.openFileDescriptorCount(pid: pid)
+        #expect(listed >= 3)
+        #expect(try ProcessFinder.openFileDescriptorCount(pid: pid, bySize: true) == listed)
+        #expect(try ProcessFinder.openFileDescriptorCount(pid: ProcessInfo.processInfo.processIdentifier, bySize: true) >= 4)
+    }
+
+    @Test func sizeIsNoCountOutsideProcfs() {
+        #expect(!ProcessFinder.fdDirectorySizeIsCount(procRoot: procRoot))
+    }
+
     @Test func liveSelf() throws {
         let pid = ProcessInfo.processInfo.processIdentifier
         #expect(try ProcessFinder.openFileDescriptorCount(pid: pid) >= 3)

@@ -50,9 +50,10 @@ public final class HealthRegistry: Sendable {
     func update(_ name: String, _ change: (inout ComponentStatus, Timestamp) -> Void) {
         let now = clock.now()
         state.withLock { state in
-            guard var status = state.components[name] else { return }
-            change(&status, now)
-            state.components[name] = status
+            guard state.components[name] != nil else { return }
+            // In place: a copy taken out would share the counters dictionary, and bumping
+            // a counter (every collection) would then copy that dictionary.
+            change(&state.components[name]!, now)
         }
     }
 

@@ -16,9 +16,9 @@ struct HostMetricsSource: Service {
         self.context = context
         let reporter = FailureReporter(logger: context.logger, health: context.health)
         let health = context.health
-        self.coalescer = ScrapeCoalescer(collection: collection) { outcome in
+        self.coalescer = ScrapeCoalescer(collection: collection) { failures in
             health.count("collections")
-            reporter.report(outcome)
+            reporter.report(failures)
         }
     }
 
@@ -30,7 +30,7 @@ struct HostMetricsSource: Service {
             "collectors": "\(config.collectors.map(\.rawValue).joined(separator: ","))",
             "interval": "\(config.interval)", "proc_root": "\(config.paths.procRoot)",
         ])
-        try await deliver(coalescer.fresh())
+        try await deliver()
         context.health.ready()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
@@ -39,14 +39,20 @@ struct HostMetricsSource: Service {
             } catch {
                 break
             }
-            try await deliver(coalescer.fresh())
+            try await deliver()
         }
     }
 
-    private func deliver(_ result: ScrapeCoalescer.Result) async throws {
-        guard let output = context.output else { return }
+    /// One collection per interval, with or without pipelines to feed: it is what notices a
+    /// failing collector when nobody scrapes.
+    private func deliver() async throws {
+        guard let output = context.output else {
+            _ = coalescer.fresh()
+            return
+        }
+        let families = coalescer.fresh(families: true).families ?? []
         // Waits while a `block` buffer is full: the next collection is simply later.
-        try await output.send(.metrics(MetricBatch(families: result.outcome.families, timestamp: context.clock.now())))
+        try await output.send(.metrics(MetricBatch(families: families, timestamp: context.clock.now())))
     }
 }
 
@@ -62,13 +68,15 @@ final class FailureReporter: Sendable {
         self.health = health
     }
 
-    func report(_ outcome: HostMetricsCollection.Outcome) {
-        let now = Set(outcome.failures.map(\.collector))
+    func report(_ failures: [HostMetricsCollection.Failure]) {
+        // The usual case, on every scrape: nothing failing now or before.
+        if failures.isEmpty, failing.withLock({ $0.isEmpty }) { return }
+        let now = Set(failures.map(\.collector))
         let (started, recovered) = failing.withLock { failing -> (Set<String>, Set<String>) in
             defer { failing = now }
             return (now.subtracting(failing), failing.subtracting(now))
         }
-        for failure in outcome.failures where started.contains(failure.collector) {
+        for failure in failures where started.contains(failure.collector) {
             logger.warning("collector failed; skipping it until it recovers", metadata: [
                 "collector": "\(failure.collector)", "error": "\(failure.message)",
             ])

@@ -59,19 +59,20 @@ public final class SelfMetrics: Sendable {
 
     /// The /metrics body in Prometheus text exposition format 0.0.4.
     public func exposition() -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(32 * 1024)
-        registry.emit(into: &out)
-        var families: [MetricFamily] = []
-        // Without a readable /proc the process_* series are left out rather than zero.
-        if (try? process.collect(into: &families)) != nil {
-            PrometheusText.write(families, into: &out)
+        var writer = PrometheusTextWriter(reservingCapacity: 32 * 1024)
+        registry.emit(into: &writer.bytes)
+        let checkpoint = writer.checkpoint
+        do {
+            try process.write(to: &writer)
+        } catch {
+            // Without a readable /proc the process_* series are left out rather than zero.
+            writer.rewind(to: checkpoint)
         }
-        PrometheusText.write(pipelines.families(), into: &out)
+        PrometheusText.write(pipelines.families(), into: &writer.bytes)
         for source in scrapeSources.withLock({ $0 }) {
-            source.render(&out)
+            source.render(&writer.bytes)
         }
-        return out
+        return writer.bytes
     }
 }
 

@@ -26,7 +26,7 @@ struct LocalRoutes: Sendable {
     let config: ConfigState
 
     func respond(method: HTTPMethod, uri: String) -> LocalResponse {
-        let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? uri
+        let path = uri.firstIndex(of: "?").map { String(uri[..<$0]) } ?? uri
         let paths = config.config.server.paths
         let route: () -> LocalResponse
         switch path {

@@ -13,41 +13,53 @@ public struct CPUCollector: HostCollector {
         self.ticksPerSecond = ticksPerSecond
     }
 
-    public func collect(into families: inout [MetricFamily]) throws {
+    static let seconds = MetricDescriptor(
+        "node_cpu_seconds_total", help: "Seconds the CPUs spent in each mode.", kind: .counter, unit: "s")
+    static let guestSeconds = MetricDescriptor(
+        "node_cpu_guest_seconds_total", help: "Seconds the CPUs spent in guests (VMs) for each mode.", kind: .counter, unit: "s")
+    static let bootTime = MetricDescriptor("node_boot_time_seconds", help: "Node boot time, in unixtime.", kind: .gauge)
+    static let contextSwitches = MetricDescriptor(
+        "node_context_switches_total", help: "Total number of context switches.", kind: .counter)
+    static let forks = MetricDescriptor("node_forks_total", help: "Total number of forks.", kind: .counter)
+    static let interrupts = MetricDescriptor("node_intr_total", help: "Total number of interrupts serviced.", kind: .counter)
+    static let procsBlocked = MetricDescriptor(
+        "node_procs_blocked", help: "Number of processes blocked waiting for I/O to complete.", kind: .gauge)
+    static let procsRunning = MetricDescriptor("node_procs_running", help: "Number of processes in runnable state.", kind: .gauge)
+
+    public func write(to writer: inout some MetricWriter) throws {
         let stat = try ProcStat.parse(try paths.read(paths.proc("stat")))
-        var seconds = MetricFamily(
-            name: "node_cpu_seconds_total", help: "Seconds the CPUs spent in each mode.", kind: .counter, unit: "s")
-        var guest = MetricFamily(
-            name: "node_cpu_guest_seconds_total", help: "Seconds the CPUs spent in guests (VMs) for each mode.",
-            kind: .counter, unit: "s")
-        seconds.samples.reserveCapacity(stat.cpus.count * 8)
+        writer.family(Self.seconds)
         for cpu in stat.cpus {
-            let index = String(cpu.index)
+            let index = ("cpu", String(cpu.index))
             let times = cpu.times.seconds(ticksPerSecond: ticksPerSecond)
             // node_exporter's order, so side-by-side diffs line up.
-            for (mode, value) in [
-                ("idle", times.idle), ("iowait", times.iowait), ("irq", times.irq), ("nice", times.nice),
-                ("softirq", times.softirq), ("steal", times.steal), ("system", times.system), ("user", times.user),
-            ] {
-                seconds.add(value, ["cpu": index, "mode": mode])
-            }
-            guest.add(times.guestNice, ["cpu": index, "mode": "nice"])
-            guest.add(times.guest, ["cpu": index, "mode": "user"])
+            writer.sample(times.idle, index, ("mode", "idle"))
+            writer.sample(times.iowait, index, ("mode", "iowait"))
+            writer.sample(times.irq, index, ("mode", "irq"))
+            writer.sample(times.nice, index, ("mode", "nice"))
+            writer.sample(times.softirq, index, ("mode", "softirq"))
+            writer.sample(times.steal, index, ("mode", "steal"))
+            writer.sample(times.system, index, ("mode", "system"))
+            writer.sample(times.user, index, ("mode", "user"))
         }
-        families.append(seconds)
-        families.append(guest)
+        writer.family(Self.guestSeconds)
+        for cpu in stat.cpus {
+            let index = ("cpu", String(cpu.index))
+            let times = cpu.times.seconds(ticksPerSecond: ticksPerSecond)
+            writer.sample(times.guestNice, index, ("mode", "nice"))
+            writer.sample(times.guest, index, ("mode", "user"))
+        }
 
-        func single(_ name: String, _ help: String, _ kind: MetricFamily.Kind, _ value: UInt64?) {
+        func single(_ descriptor: MetricDescriptor, _ value: UInt64?) {
             guard let value else { return }
-            var family = MetricFamily(name: name, help: help, kind: kind)
-            family.add(Double(value))
-            families.append(family)
+            writer.family(descriptor)
+            writer.sample(Double(value))
         }
-        single("node_boot_time_seconds", "Node boot time, in unixtime.", .gauge, stat.bootTime)
-        single("node_context_switches_total", "Total number of context switches.", .counter, stat.contextSwitches)
-        single("node_forks_total", "Total number of forks.", .counter, stat.processesCreated)
-        single("node_intr_total", "Total number of interrupts serviced.", .counter, stat.interruptsTotal)
-        single("node_procs_blocked", "Number of processes blocked waiting for I/O to complete.", .gauge, stat.procsBlocked)
-        single("node_procs_running", "Number of processes in runnable state.", .gauge, stat.procsRunning)
+        single(Self.bootTime, stat.bootTime)
+        single(Self.contextSwitches, stat.contextSwitches)
+        single(Self.forks, stat.processesCreated)
+        single(Self.interrupts, stat.interruptsTotal)
+        single(Self.procsBlocked, stat.procsBlocked)
+        single(Self.procsRunning, stat.procsRunning)
     }
 }

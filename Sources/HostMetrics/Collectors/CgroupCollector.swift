@@ -33,7 +33,7 @@ public struct CgroupCollector: HostCollector {
         self.ticksPerSecond = ticksPerSecond
     }
 
-    public func collect(into families: inout [MetricFamily]) throws {
+    public func write(to writer: inout some MetricWriter) throws {
         let membership = try paths.read(paths.proc("self/cgroup"))
         let cached = self.layout.value.withLock { $0 }
         let layout = try cached.flatMap { $0.membership == membership ? $0 : nil } ?? resolve(membership)
@@ -49,7 +49,7 @@ public struct CgroupCollector: HostCollector {
             throw error
         }
         self.layout.value.withLock { $0 = layout }
-        families.append(contentsOf: metrics.families())
+        metrics.write(to: &writer)
     }
 
     private func resolve(_ bytes: [UInt8]) throws -> Layout {
@@ -162,7 +162,7 @@ public struct CgroupCollector: HostCollector {
     }
 }
 
-/// The values one collection found, whatever the cgroup version, turned into families.
+/// The values one collection found, whatever the cgroup version, written as families.
 private struct ContainerMetrics {
     var id = "/"
     var cpuUsage: Double = 0
@@ -184,14 +184,11 @@ private struct ContainerMetrics {
     var tasks: UInt64?
     var tasksMax: UInt64?
 
-    func families() -> [MetricFamily] {
-        let labels: Labels = ["id": id]
-        var result: [MetricFamily] = []
+    func write(to writer: inout some MetricWriter) {
         func add(_ name: String, _ help: String, _ kind: MetricFamily.Kind, _ unit: String, _ value: Double?) {
             guard let value else { return }
-            var family = MetricFamily(name: name, help: help, kind: kind, unit: unit)
-            family.add(value, labels)
-            result.append(family)
+            writer.family(name, help: help, kind: kind, unit: unit)
+            writer.sample(value, ("id", id))
         }
         add("container_cpu_usage_seconds_total", "Cumulative cpu time consumed in seconds.", .counter, "s", cpuUsage)
         add("container_cpu_user_seconds_total", "Cumulative user cpu time consumed in seconds.", .counter, "s", cpuUser)
@@ -221,15 +218,12 @@ private struct ContainerMetrics {
                 Double(tasksMax ?? 0))
         }
         if !blkio.isEmpty {
-            var family = MetricFamily(
-                name: "container_blkio_device_usage_total", help: "Blkio device bytes usage.", kind: .counter, unit: "By")
+            writer.family("container_blkio_device_usage_total", help: "Blkio device bytes usage.", kind: .counter, unit: "By")
             for device in blkio {
                 let base: [(name: String, value: String)] = [("id", id), ("major", String(device.major)), ("minor", String(device.minor))]
-                family.add(Double(device.read), Labels(base + [("operation", "Read")]))
-                family.add(Double(device.write), Labels(base + [("operation", "Write")]))
+                writer.sample(Double(device.read), Labels(base + [("operation", "Read")]))
+                writer.sample(Double(device.write), Labels(base + [("operation", "Write")]))
             }
-            result.append(family)
         }
-        return result
     }
 }

@@ -13,12 +13,12 @@ public struct DiskCollector: HostCollector {
         self.excludedDevices = excludedDevices
     }
 
-    public func collect(into families: inout [MetricFamily]) throws {
-        let stats = try DiskStats.parse(try paths.read(paths.proc("diskstats")))
-        let devices = stats.devices.filter { !DiskStats.isExcludedByDefault($0.name) && !excludedDevices.contains($0.name) }
-        typealias Field = (name: String, help: String, kind: MetricFamily.Kind, value: (DiskStats.Device) -> Double?)
+    typealias Field = (descriptor: MetricDescriptor, value: @Sendable (DiskStats.Device) -> Double?)
+
+    /// node_exporter's series, in its order; built once rather than on every scrape.
+    static let fields: [Field] = {
         let ms = 1000.0
-        let fields: [Field] = [
+        let fields: [(String, String, MetricFamily.Kind, @Sendable (DiskStats.Device) -> Double?)] = [
             ("node_disk_reads_completed_total", "The total number of reads completed successfully.", .counter, { Double($0.readsCompleted) }),
             ("node_disk_reads_merged_total", "The total number of reads merged.", .counter, { Double($0.readsMerged) }),
             ("node_disk_read_bytes_total", "The total number of bytes read successfully.", .counter, { $0.bytesRead }),
@@ -47,12 +47,17 @@ public struct DiskCollector: HostCollector {
             ("node_disk_flush_requests_time_seconds_total", "This is the total number of seconds spent by all flush requests.",
              .counter, { $0.flushes.map { Double($0.timeMilliseconds) / ms } }),
         ]
-        for field in fields {
-            var family = MetricFamily(name: field.name, help: field.help, kind: field.kind)
+        return fields.map { name, help, kind, value in (MetricDescriptor(name, help: help, kind: kind), value) }
+    }()
+
+    public func write(to writer: inout some MetricWriter) throws {
+        let stats = try DiskStats.parse(try paths.read(paths.proc("diskstats")))
+        let devices = stats.devices.filter { !DiskStats.isExcludedByDefault($0.name) && !excludedDevices.contains($0.name) }
+        for field in Self.fields {
+            writer.family(field.descriptor)
             for device in devices {
-                if let value = field.value(device) { family.add(value, ["device": device.name]) }
+                if let value = field.value(device) { writer.sample(value, ("device", device.name)) }
             }
-            families.append(family)
         }
     }
 }

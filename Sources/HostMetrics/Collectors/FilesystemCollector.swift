@@ -1,3 +1,4 @@
+import Synchronization
 import Telemetry
 
 /// node_exporter's `filesystem` collector: size, free and available bytes, inodes and the
@@ -19,47 +20,75 @@ public struct FilesystemCollector: HostCollector {
         self.mountTable = MountTableWatch(candidates: [paths.proc("1/mountinfo"), paths.proc("self/mountinfo")])
     }
 
-    public func collect(into families: inout [MetricFamily]) throws {
+    /// A selected mount, ready to measure and write.
+    struct Target: Sendable {
+        var labels: Labels
+        var statPath: String
+        var isReadOnly: Bool
+    }
+
+    /// The targets selected from the last watched mount table, kept while its version holds:
+    /// the table rarely changes, and filtering it was most of this collector's own work.
+    final class Selection: Sendable {
+        let last = Mutex<(version: UInt64, targets: [Target])?>(nil)
+    }
+
+    private let selection = Selection()
+
+    func targets() throws -> [Target] {
+        let table = try mountTable.table()
+        if let version = table.version, let last = selection.last.withLock({ $0 }), last.version == version {
+            return last.targets
+        }
         // Like node_exporter's --path.rootfs: mount points seen under the rootfs prefix are
         // labelled as the host knows them, and statfs goes through the prefix.
         let prefix = paths.rootfs == "/" ? "" : paths.rootfs
-        let mounts = filter.select(try mountTable.mounts().map { mount in
+        let mounts = filter.select(table.mounts.map { mount in
             guard !prefix.isEmpty, mount.mountPoint.hasPrefix(prefix) else { return mount }
             var stripped = mount
             stripped.mountPoint = String(mount.mountPoint.dropFirst(prefix.count))
             if stripped.mountPoint.isEmpty { stripped.mountPoint = "/" }
             return stripped
         })
-        let help = [
-            "size": "Filesystem size in bytes.", "free": "Filesystem free space in bytes.",
-            "avail": "Filesystem space available to non-root users in bytes.", "files": "Filesystem total file nodes.",
-            "files_free": "Filesystem total free file nodes.", "readonly": "Filesystem read-only status.",
-            "device_error": "Whether an error occurred while getting statistics for the given device.",
-        ]
-        func family(_ key: String, _ name: String, unit: String = "") -> MetricFamily {
-            MetricFamily(name: name, help: help[key]!, kind: .gauge, unit: unit)
+        let targets = mounts.map { mount in
+            Target(
+                labels: ["device": mount.source, "fstype": mount.fsType, "mountpoint": mount.mountPoint],
+                statPath: prefix + mount.mountPoint, isReadOnly: mount.isReadOnly)
         }
-        var size = family("size", "node_filesystem_size_bytes", unit: "By")
-        var free = family("free", "node_filesystem_free_bytes", unit: "By")
-        var avail = family("avail", "node_filesystem_avail_bytes", unit: "By")
-        var files = family("files", "node_filesystem_files")
-        var filesFree = family("files_free", "node_filesystem_files_free")
-        var readonly = family("readonly", "node_filesystem_readonly")
-        var deviceError = family("device_error", "node_filesystem_device_error")
-        for mount in mounts {
-            let labels: Labels = ["device": mount.source, "fstype": mount.fsType, "mountpoint": mount.mountPoint]
-            guard let stats = try? FilesystemStats.statfs(mountPoint: prefix + mount.mountPoint) else {
-                deviceError.add(1, labels)
-                continue
-            }
-            deviceError.add(0, labels)
-            size.add(stats.sizeBytes, labels)
-            free.add(stats.freeBytes, labels)
-            avail.add(stats.availableBytes, labels)
-            files.add(Double(stats.files), labels)
-            filesFree.add(Double(stats.filesFree), labels)
-            readonly.add(mount.isReadOnly ? 1 : 0, labels)
-        }
-        families.append(contentsOf: [avail, deviceError, files, filesFree, free, readonly, size])
+        if let version = table.version { selection.last.withLock { $0 = (version, targets) } }
+        return targets
     }
+
+    public func write(to writer: inout some MetricWriter) throws {
+        // statfs once per mount; the families are then written one after the other.
+        let measured = try targets().map { target in
+            (labels: target.labels, stats: try? FilesystemStats.statfs(mountPoint: target.statPath), isReadOnly: target.isReadOnly)
+        }
+        func family(_ descriptor: MetricDescriptor, _ value: (FilesystemStats, Bool) -> Double) {
+            writer.family(descriptor)
+            for mount in measured {
+                if let stats = mount.stats { writer.sample(value(stats, mount.isReadOnly), mount.labels) }
+            }
+        }
+        family(Self.avail) { stats, _ in stats.availableBytes }
+        writer.family(Self.deviceError)
+        for mount in measured {
+            writer.sample(mount.stats == nil ? 1 : 0, mount.labels)
+        }
+        family(Self.files) { stats, _ in Double(stats.files) }
+        family(Self.filesFree) { stats, _ in Double(stats.filesFree) }
+        family(Self.free) { stats, _ in stats.freeBytes }
+        family(Self.readonly) { _, isReadOnly in isReadOnly ? 1 : 0 }
+        family(Self.size) { stats, _ in stats.sizeBytes }
+    }
+
+    static let avail = MetricDescriptor(
+        "node_filesystem_avail_bytes", help: "Filesystem space available to non-root users in bytes.", kind: .gauge, unit: "By")
+    static let deviceError = MetricDescriptor(
+        "node_filesystem_device_error", help: "Whether an error occurred while getting statistics for the given device.", kind: .gauge)
+    static let files = MetricDescriptor("node_filesystem_files", help: "Filesystem total file nodes.", kind: .gauge)
+    static let filesFree = MetricDescriptor("node_filesystem_files_free", help: "Filesystem total free file nodes.", kind: .gauge)
+    static let free = MetricDescriptor("node_filesystem_free_bytes", help: "Filesystem free space in bytes.", kind: .gauge, unit: "By")
+    static let readonly = MetricDescriptor("node_filesystem_readonly", help: "Filesystem read-only status.", kind: .gauge)
+    static let size = MetricDescriptor("node_filesystem_size_bytes", help: "Filesystem size in bytes.", kind: .gauge, unit: "By")
 }

@@ -3,11 +3,33 @@ import Telemetry
 /// One named group of host or container metrics (`cpu`, `memory`, `cgroup`, …), enabled by
 /// name in the `host_metrics` source's `collectors:` list.
 ///
-/// A collector reads its files and appends families; it throws when its files are missing
+/// A collector reads its files and writes families; it throws when its files are missing
 /// or unreadable, and the `HostMetricsCollection` skips it for that round and counts it.
+///
+/// A collector implements `write(to:)`, which a scrape renders straight to text, or just
+/// `collect(into:)`; each has a default built on the other (implement at least one).
 public protocol HostCollector: Sendable {
     var name: String { get }
+    /// Writes each family and then its samples: a family's samples must follow it, before
+    /// the next family starts.
+    func write(to writer: inout some MetricWriter) throws
     func collect(into families: inout [MetricFamily]) throws
+}
+
+extension HostCollector {
+    public func collect(into families: inout [MetricFamily]) throws {
+        var builder = MetricFamilyBuilder()
+        try write(to: &builder)
+        families.append(contentsOf: builder.families)
+    }
+
+    public func write(to writer: inout some MetricWriter) throws {
+        var families: [MetricFamily] = []
+        try collect(into: &families)
+        for family in families {
+            writer.write(family)
+        }
+    }
 }
 
 /// Where the host's pseudo-filesystems are. In a container with the host's /proc mounted at

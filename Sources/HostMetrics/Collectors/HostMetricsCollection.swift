@@ -15,38 +15,49 @@ public final class HostMetricsCollection: Sendable {
         public var failures: [Failure]
     }
 
+    static let errors = MetricDescriptor(
+        "outrider_collector_errors_total", help: "Collections in which a host metrics collector failed, by collector.", kind: .counter)
+
     public let collectors: [any HostCollector]
-    private let errorCounts: Mutex<[String: Int]>
+    /// Failed collections per collector, by position in `collectors`.
+    private let errorCounts: Mutex<[Int]>
 
     public init(collectors: [any HostCollector]) {
         self.collectors = collectors
-        self.errorCounts = Mutex(Dictionary(uniqueKeysWithValues: collectors.map { ($0.name, 0) }))
+        self.errorCounts = Mutex(Array(repeating: 0, count: collectors.count))
     }
 
+    /// One collection as families, for the metrics pipelines.
     public func collect() -> Outcome {
-        var families: [MetricFamily] = []
-        families.reserveCapacity(64)
+        var builder = MetricFamilyBuilder()
+        let failures = write(to: &builder)
+        return Outcome(families: builder.families, failures: failures)
+    }
+
+    /// One collection written to `writer` (a scrape renders it straight to text): each
+    /// collector's families, then `outrider_collector_errors_total`. What a failing collector
+    /// wrote before it failed is taken back.
+    public func write(to writer: inout some MetricWriter) -> [Failure] {
         var failures: [Failure] = []
-        for collector in collectors {
-            var produced: [MetricFamily] = []
+        var failed: [Int] = []
+        for (index, collector) in collectors.enumerated() {
+            let checkpoint = writer.checkpoint
             do {
-                try collector.collect(into: &produced)
-                families.append(contentsOf: produced)
+                try collector.write(to: &writer)
             } catch {
+                writer.rewind(to: checkpoint)
                 failures.append(Failure(collector: collector.name, message: String(describing: error)))
+                failed.append(index)
             }
         }
         let counts = errorCounts.withLock { counts in
-            for failure in failures { counts[failure.collector, default: 0] += 1 }
+            for index in failed { counts[index] += 1 }
             return counts
         }
-        var errors = MetricFamily(
-            name: "outrider_collector_errors_total", help: "Collections in which a host metrics collector failed, by collector.",
-            kind: .counter)
-        for collector in collectors {
-            errors.add(Double(counts[collector.name] ?? 0), ["collector": collector.name])
+        writer.family(Self.errors)
+        for (collector, count) in zip(collectors, counts) {
+            writer.sample(Double(count), ("collector", collector.name))
         }
-        families.append(errors)
-        return Outcome(families: families, failures: failures)
+        return failures
     }
 }

@@ -9,12 +9,17 @@ public struct LoadCollector: HostCollector {
         self.paths = paths
     }
 
-    public func collect(into families: inout [MetricFamily]) throws {
+    static let load1 = MetricDescriptor("node_load1", help: "1m load average.", kind: .gauge)
+    static let load5 = MetricDescriptor("node_load5", help: "5m load average.", kind: .gauge)
+    static let load15 = MetricDescriptor("node_load15", help: "15m load average.", kind: .gauge)
+
+    public func write(to writer: inout some MetricWriter) throws {
         let load = try LoadAvg.parse(try paths.read(paths.proc("loadavg")))
-        for (metric, window, value) in [("node_load1", "1m", load.load1), ("node_load5", "5m", load.load5), ("node_load15", "15m", load.load15)] {
-            var family = MetricFamily(name: metric, help: "\(window) load average.", kind: .gauge)
-            family.add(value)
-            families.append(family)
-        }
+        writer.family(Self.load1)
+        writer.sample(load.load1)
+        writer.family(Self.load5)
+        writer.sample(load.load5)
+        writer.family(Self.load15)
+        writer.sample(load.load15)
     }
 }

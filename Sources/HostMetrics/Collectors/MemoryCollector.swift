@@ -6,32 +6,44 @@ import Telemetry
 public struct MemoryCollector: HostCollector {
     public let name = "memory"
     let paths: HostPaths
-    /// Metric name and help per meminfo field: the same ~50 fields on every scrape, so
-    /// they are built once, not per collection.
+    /// Metric name, help and header per meminfo field: the same ~50 fields on every scrape,
+    /// so they are built once, not per collection.
     private let names = Names()
 
+    /// Kept by position in the file: the kernel prints the same fields in the same order
+    /// every time, so each field is checked against the name cached at its position (a
+    /// short byte comparison) instead of being made a `String` and hashed. A field that
+    /// differs (a kernel update, a field that appeared) replaces the entry there.
     final class Names: Sendable {
-        let byField = Mutex<[String: (metric: String, help: String)]>([:])
+        struct Entry {
+            var field: [UInt8]
+            var isBytes: Bool
+            var descriptor: MetricDescriptor
+        }
+
+        let byPosition = Mutex<[Entry]>([])
     }
 
     public init(paths: HostPaths) {
         self.paths = paths
     }
 
-    public func collect(into families: inout [MetricFamily]) throws {
-        let meminfo = try Meminfo.parse(try paths.read(paths.proc("meminfo")))
-        names.byField.withLock { cache in
-            for field in meminfo.fields {
-                let key = field.isBytes ? field.name : field.name + "#"
-                let (metric, help) = cache[key] ?? {
-                    let metric = field.metricName
-                    let entry = (metric, "Memory information field \(metric.dropFirst("node_memory_".count)).")
-                    cache[key] = entry
-                    return entry
-                }()
-                var family = MetricFamily(name: metric, help: help, kind: .gauge, unit: field.isBytes ? "By" : "")
-                family.add(Double(field.value))
-                families.append(family)
+    public func write(to writer: inout some MetricWriter) throws {
+        let bytes = try paths.read(paths.proc("meminfo"))
+        try names.byPosition.withLock { cache throws(ParseError) in
+            var position = 0
+            try Meminfo.forEachField(bytes) { field, value, isBytes in
+                if position == cache.count || cache[position].isBytes != isBytes || cache[position].field[...] != field {
+                    let metric = Meminfo.metricName(field: field.string, isBytes: isBytes)
+                    let descriptor = MetricDescriptor(
+                        metric, help: "Memory information field \(metric.dropFirst("node_memory_".count)).", kind: .gauge,
+                        unit: isBytes ? "By" : "")
+                    let entry = Names.Entry(field: Array(field), isBytes: isBytes, descriptor: descriptor)
+                    if position == cache.count { cache.append(entry) } else { cache[position] = entry }
+                }
+                writer.family(cache[position].descriptor)
+                writer.sample(Double(value))
+                position += 1
             }
         }
     }

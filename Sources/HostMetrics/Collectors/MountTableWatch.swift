@@ -12,6 +12,8 @@ final class MountTableWatch: Sendable {
         var fd: Int32 = -1
         var path = ""
         var mounts: [MountInfo.Mount] = []
+        /// Counts the tables kept under watch, so callers can keep what they derive from one.
+        var version: UInt64 = 0
     }
 
     private let candidates: [String]
@@ -27,12 +29,18 @@ final class MountTableWatch: Sendable {
     }
 
     func mounts() throws -> [MountInfo.Mount] {
-        try state.withLock { state throws -> [MountInfo.Mount] in
+        try table().mounts
+    }
+
+    /// The mounts, with a version that stays the same while the watched table is unchanged;
+    /// nil when the table is not watched (read afresh every time).
+    func table() throws -> (mounts: [MountInfo.Mount], version: UInt64?) {
+        try state.withLock { state throws -> (mounts: [MountInfo.Mount], version: UInt64?) in
             // Only the first candidate (the host's table) is kept: while on a fallback the
             // host's table is tried again at every collection.
             if state.fd >= 0 {
                 var watch = pollfd(fd: state.fd, events: Int16(POLLPRI), revents: 0)
-                if poll(&watch, 1, 0) == 0 { return state.mounts }
+                if poll(&watch, 1, 0) == 0 { return (state.mounts, state.version) }
                 close(state.fd)
                 state.fd = -1
             }
@@ -51,10 +59,10 @@ final class MountTableWatch: Sendable {
                     var info = stat()
                     guard path == candidates.first, fstat(fd, &info) == 0, info.st_size == 0 else {
                         close(fd)
-                        return mounts
+                        return (mounts, nil)
                     }
-                    state = State(fd: fd, path: path, mounts: mounts)
-                    return mounts
+                    state = State(fd: fd, path: path, mounts: mounts, version: state.version + 1)
+                    return (mounts, state.version)
                 } catch {
                     close(fd)
                     lastError = error

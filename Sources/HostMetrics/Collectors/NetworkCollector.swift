@@ -12,7 +12,7 @@ public struct NetworkCollector: HostCollector {
     /// default keeps it): loopback traffic inside a pod says nothing about the host.
     public static let defaultExcludedDevices: Set<String> = ["lo"]
 
-    typealias Field = (name: String, help: String, unit: String, value: @Sendable (NetDev.Interface) -> UInt64)
+    typealias Field = (descriptor: MetricDescriptor, value: @Sendable (NetDev.Interface) -> UInt64)
 
     /// node_exporter's series, named once rather than on every scrape.
     static let fields: [Field] = {
@@ -28,35 +28,37 @@ public struct NetworkCollector: HostCollector {
         ]
         return [("receive", receive), ("transmit", transmit)].flatMap { direction, fields in
             fields.map { suffix, value in
-                ("node_network_\(direction)_\(suffix)_total", "Network device statistic \(direction)_\(suffix).",
-                 suffix == "bytes" ? "By" : "", value)
+                let descriptor = MetricDescriptor(
+                    "node_network_\(direction)_\(suffix)_total", help: "Network device statistic \(direction)_\(suffix).",
+                    kind: .counter, unit: suffix == "bytes" ? "By" : "")
+                return (descriptor, value)
             }
         }
     }()
+
+    static let receiveNoHandler = MetricDescriptor(
+        "node_network_receive_nohandler_total", help: "Network device statistic receive_nohandler.", kind: .counter)
 
     public init(paths: HostPaths, excludedDevices: Set<String> = NetworkCollector.defaultExcludedDevices) {
         self.paths = paths
         self.excludedDevices = excludedDevices
     }
 
-    public func collect(into families: inout [MetricFamily]) throws {
+    public func write(to writer: inout some MetricWriter) throws {
         let netdev = try NetDev.parse(try paths.read(paths.proc("net/dev")))
         let interfaces = netdev.interfaces.filter { !excludedDevices.contains($0.name) }
         for field in Self.fields {
-            var family = MetricFamily(name: field.name, help: field.help, kind: .counter, unit: field.unit)
+            writer.family(field.descriptor)
             for interface in interfaces {
-                family.add(Double(field.value(interface)), ["device": interface.name])
+                writer.sample(Double(field.value(interface)), ("device", interface.name))
             }
-            families.append(family)
         }
-        var nohandler = MetricFamily(
-            name: "node_network_receive_nohandler_total", help: "Network device statistic receive_nohandler.", kind: .counter)
+        writer.family(Self.receiveNoHandler)
         for interface in interfaces {
             let path = "\(paths.sysRoot)/class/net/\(interface.name)/statistics/rx_nohandler"
             if let bytes = try? paths.read(path), let value = try? CgroupSingleValue.number(bytes, file: path) {
-                nohandler.add(Double(value), ["device": interface.name])
+                writer.sample(Double(value), ("device", interface.name))
             }
         }
-        families.append(nohandler)
     }
 }

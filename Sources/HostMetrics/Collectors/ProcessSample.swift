@@ -19,12 +19,15 @@ public struct ProcessSample: Sendable, Hashable {
     ///     times are counted from boot.
     ///   - withLimits: read /proc/[pid]/limits for `maxFDs`; the kernel formats the whole
     ///     table on each read, so it is skipped when nobody reports the limit.
-    public static func read(_ process: String, paths: HostPaths, bootTime: Double, withLimits: Bool = false) throws -> ProcessSample {
+    ///   - fdCountBySize: `ProcessFinder.fdDirectorySizeIsCount` for this proc root.
+    public static func read(
+        _ process: String, paths: HostPaths, bootTime: Double, withLimits: Bool = false, fdCountBySize: Bool = false
+    ) throws -> ProcessSample {
         let directory = paths.proc(process)
         let stat = try ProcessStat.parse(try paths.read(directory + "/stat"))
         let ticks = SystemConstants.clockTicksPerSecond
         // Descriptors of another user's process need CAP_SYS_PTRACE: leave them out, keep the rest.
-        let openFDs = try? ProcessFinder.openFileDescriptorCount(pid: stat.pid, procRoot: paths.procRoot)
+        let openFDs = try? ProcessFinder.openFileDescriptorCount(pid: stat.pid, procRoot: paths.procRoot, bySize: fdCountBySize)
         let limits = withLimits ? try? ProcessLimits.parse(try paths.read(directory + "/limits")) : nil
         return ProcessSample(
             pid: stat.pid, name: stat.comm,

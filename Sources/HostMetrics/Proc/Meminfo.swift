@@ -61,11 +61,23 @@ public struct Meminfo: Sendable, Hashable {
     /// is not an unsigned integer, a unit other than `kB`, or a kB value whose byte count
     /// exceeds 2^64-1.
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> Meminfo {
-        let file = fileName
-        try ByteScanner.requireContent(bytes, file: file)
         var fields: [Field] = []
         fields.reserveCapacity(64)
+        try forEachField(bytes) { name, value, isBytes in
+            fields.append(Field(name: name.string, value: value, isBytes: isBytes))
+        }
+        return Meminfo(fields: fields)
+    }
 
+    /// `parse` without building a `Field` (and its name `String`) per line: the collector
+    /// runs this on every scrape and has the names it needs already. Same checks and errors
+    /// as `parse`; `value` is in bytes when `isBytes`.
+    static func forEachField(
+        _ bytes: [UInt8],
+        _ body: (_ name: ArraySlice<UInt8>, _ value: UInt64, _ isBytes: Bool) -> Void
+    ) throws(ParseError) {
+        let file = fileName
+        try ByteScanner.requireContent(bytes, file: file)
         try ByteScanner.forEachLine(bytes) { (number, line) throws(ParseError) in
             if ProcLines.isBlank(line) { return }
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
@@ -75,29 +87,27 @@ public struct Meminfo: Sendable, Hashable {
             guard let name = nameCursor.next(), nameCursor.next() == nil else {
                 throw ParseError(file: file, line: number, "malformed field name \"\(ProcLines.printable(line[line.startIndex..<colon]))\"")
             }
-            let what = name.string
             var rest = FieldCursor(line[(colon + 1)...])
             guard let valueField = rest.next() else {
-                throw ParseError(file: file, line: number, "\(what): missing value")
+                throw ParseError(file: file, line: number, "\(name.string): missing value")
             }
-            let value = try ProcLines.uint64(valueField, file: file, line: number, what)
+            let value = try ProcLines.uint64(valueField, file: file, line: number, name.string)
             let unit = rest.next()
             guard rest.next() == nil else {
-                throw ParseError(file: file, line: number, "\(what): unexpected extra fields")
+                throw ParseError(file: file, line: number, "\(name.string): unexpected extra fields")
             }
             guard let unit else {
-                fields.append(Field(name: what, value: value, isBytes: false))
+                body(name, value, false)
                 return
             }
             guard unit.equals("kB") else {
-                throw ParseError(file: file, line: number, "\(what): unknown unit \"\(ProcLines.printable(unit))\"")
+                throw ParseError(file: file, line: number, "\(name.string): unknown unit \"\(ProcLines.printable(unit))\"")
             }
             let (bytes, overflow) = value.multipliedReportingOverflow(by: 1024)
             guard !overflow else {
-                throw ParseError(file: file, line: number, "\(what): \(value) kB is out of range for a 64-bit byte count")
+                throw ParseError(file: file, line: number, "\(name.string): \(value) kB is out of range for a 64-bit byte count")
             }
-            fields.append(Field(name: what, value: bytes, isBytes: true))
+            body(name, bytes, true)
         }
-        return Meminfo(fields: fields)
     }
 }

@@ -22,10 +22,42 @@ public enum ProcessFinder {
     /// The number of entries in `<procRoot>/<pid>/fd`, i.e. open descriptors. Counting the
     /// directory's entries is what prometheus/procfs does; the entries are symlinks that are
     /// never followed, so a descriptor to a deleted file still counts.
-    public static func openFileDescriptorCount(pid: Int32, procRoot: String = "/proc") throws(Failure) -> Int {
+    ///
+    /// With `bySize` (see `fdDirectorySizeIsCount`) the kernel's own count is taken from one
+    /// stat(2) of the directory, instead of listing it: procfs builds a dentry for every
+    /// descriptor it lists, which made the listing most of the cost of our own
+    /// `process_open_fds`. For our own process the listing also counted the descriptor it
+    /// held on the directory (as Prometheus clients' counts do), so that one is added.
+    public static func openFileDescriptorCount(pid: Int32, procRoot: String = "/proc", bySize: Bool = false) throws(Failure) -> Int {
+        let path = "\(procRoot)/\(pid)/fd"
+        if bySize {
+            var info = stat()
+            guard stat(path, &info) == 0 else { throw Failure(path: path, errno: errno) }
+            return Int(info.st_size) + (pid == getpid() ? 1 : 0)
+        }
         var count = 0
-        try forEachEntry(in: "\(procRoot)/\(pid)/fd") { _ in count += 1 }
+        try forEachEntry(in: path) { _ in count += 1 }
         return count
+    }
+
+    /// Whether `<procRoot>/<pid>/fd` reports its number of entries as its size: procfs on
+    /// Linux 6.2 and later. Elsewhere (an older kernel, a fixture tree) a directory's size
+    /// means something else and the entries are counted. procfs is recognised by its `self`
+    /// link naming our own PID (statfs(2), which would name the filesystem, is not in
+    /// Swift's Glibc module); a host's /proc from another PID namespace is not recognised
+    /// and keeps being listed.
+    public static func fdDirectorySizeIsCount(procRoot: String = "/proc") -> Bool {
+        #if os(Linux)
+        var target = [CChar](repeating: 0, count: 32)
+        let length = readlink("\(procRoot)/self", &target, target.count - 1)
+        guard length > 0, String(decoding: target[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) == String(getpid()) else {
+            return false
+        }
+        var info = stat()
+        return stat("\(procRoot)/self/fd", &info) == 0 && info.st_size > 0
+        #else
+        return false
+        #endif
     }
 
     /// PIDs (ascending) of processes called `name`: `<pid>/comm` equals it exactly, or the

@@ -65,10 +65,17 @@ public struct ProcessStat: Sendable, Hashable {
         if content[(close + 1)..<content.endIndex].contains(UInt8(ascii: "\n")) {
             throw ParseError(file: file, line: 2, "trailing garbage after the stat line")
         }
-        // Field numbers below are proc(5)'s, 1-based; `rest[0]` is field 3 (state).
-        let rest = ByteScanner.fields(content[(close + 1)..<content.endIndex])
-        guard rest.count >= 22 else {
-            throw ParseError(file: file, line: 1, "expected at least 24 fields, found \(rest.count + 2)")
+        // Field numbers are proc(5)'s, 1-based; `rest[0]` is field 3 (state). Only the first
+        // 22 after the comm are read, so the walk stops there instead of splitting the ~50.
+        var cursor = FieldCursor(content[(close + 1)..<content.endIndex])
+        var rest = [ArraySlice<UInt8>](repeating: [], count: 22)
+        var count = 0
+        while count < rest.count, let field = cursor.next() {
+            rest[count] = field
+            count += 1
+        }
+        guard count == rest.count else {
+            throw ParseError(file: file, line: 1, "expected at least 24 fields, found \(count + 2)")
         }
         guard rest[0].count == 1, let stateByte = rest[0].first else {
             throw ParseError(file: file, line: 1, "state is not one letter")
