@@ -47,27 +47,28 @@ public struct TelemetryBatch: Sendable, Hashable {
 
     public var isEmpty: Bool { eventCount == 0 }
 
-    /// Roughly what the batch occupies in memory and on the wire: the variable-length
-    /// content plus a fixed overhead per event. Buffers account in these bytes; it is an
-    /// estimate, computed once when a batch enters a buffer.
+    /// Roughly what the batch occupies in memory: the variable-length content plus a fixed
+    /// overhead per event, measured (the record's own stride, its body's heap block, malloc's
+    /// rounding) so that a memory buffer's cap is close to the memory it really holds.
+    /// Buffers account in these bytes; it is computed once when a batch enters a buffer.
     public var estimatedBytes: Int {
         var total = SizeEstimate.attributes(resource.attributes)
         switch payload {
         case .logs(let records):
             for record in records {
-                total += 64 + record.body.count + record.severity.text.utf8.count + SizeEstimate.attributes(record.attributes)
+                total += 200 + record.body.count + record.severity.text.utf8.count + SizeEstimate.attributes(record.attributes)
             }
         case .metrics(let batch):
             for family in batch.families {
                 total += 32 + family.name.utf8.count + family.help.utf8.count
                 for sample in family.samples {
-                    total += 16
-                    for pair in sample.labels.pairs { total += 4 + pair.name.utf8.count + pair.value.utf8.count }
+                    total += 64
+                    for pair in sample.labels.pairs { total += 32 + pair.name.utf8.count + pair.value.utf8.count }
                 }
             }
         case .spans(let spans):
             for span in spans {
-                total += 96 + span.name.utf8.count + span.traceState.utf8.count + SizeEstimate.attributes(span.attributes)
+                total += 320 + span.name.utf8.count + span.traceState.utf8.count + SizeEstimate.attributes(span.attributes)
                 for event in span.events { total += 24 + event.name.utf8.count + SizeEstimate.attributes(event.attributes) }
                 for link in span.links { total += 40 + link.traceState.utf8.count + SizeEstimate.attributes(link.attributes) }
             }
@@ -116,7 +117,7 @@ public struct TelemetryBatch: Sendable, Hashable {
 
 enum SizeEstimate {
     static func attributes(_ attributes: Attributes) -> Int {
-        attributes.pairs.reduce(0) { $0 + 8 + $1.key.utf8.count + value($1.value) }
+        attributes.isEmpty ? 0 : attributes.pairs.reduce(32) { $0 + 48 + $1.key.utf8.count + value($1.value) }
     }
 
     static func value(_ value: AttributeValue) -> Int {
