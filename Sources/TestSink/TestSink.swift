@@ -196,7 +196,9 @@ public final class TestSink: Sendable {
     private func admitConnection(_ channel: any Channel) -> Bool {
         let id = ObjectIdentifier(channel)
         let admitted = server.withLock { server -> Bool in
-            guard server.down == nil, !server.stopped else { return false }
+            // In `refuse` mode the listener is closed, so a connection can only come through
+            // the listener `comeBack` just bound, before it marks the sink up: admit it.
+            guard server.down != .reset, !server.stopped else { return false }
             server.connections[id] = channel
             return true
         }

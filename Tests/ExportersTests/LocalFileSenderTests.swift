@@ -79,20 +79,24 @@ struct LocalFileSenderTests {
         await sender.shutdown()
     }
 
-    @Test("a missing directory is retryable with errno's text, and works once it exists")
+    @Test("missing directories are created; a path that cannot be created is retryable with errno's text")
     func missingDirectory() async throws {
         let directory = try TemporaryDirectory()
-        let path = directory.path + "/later/out.jsonl"
+        let path = directory.path + "/later/deeper/out.jsonl"
         let sender = FileSender(path: path)
-        guard case .retryable(let reason, _) = await sender.send([Self.batch(0)]) else {
-            Issue.record("expected retryable")
-            return
-        }
-        #expect(reason.contains(path) && reason.contains("ENOENT"))
-        try FileManager.default.createDirectory(atPath: directory.path + "/later", withIntermediateDirectories: false)
         #expect(await sender.send([Self.batch(0)]) == .delivered)
         #expect(Self.contents(path) == (try Self.encoded(Self.batch(0))))
         await sender.shutdown()
+
+        // A regular file where a directory should be: nothing to create, the error says so.
+        let blocked = try directory.write("blocker", "x")
+        let refused = FileSender(path: blocked + "/out.jsonl")
+        guard case .retryable(let reason, _) = await refused.send([Self.batch(0)]) else {
+            Issue.record("expected retryable")
+            return
+        }
+        #expect(reason.contains(blocked) && reason.contains("ENOTDIR"))
+        await refused.shutdown()
     }
 
     @Test("concurrent sends land whole and unmixed; shutdown closes and a later send reopens")

@@ -13,8 +13,13 @@ struct OpenFile: Sendable {
 
     /// O_APPEND makes every write land at the current end even after `copytruncate`
     /// rotation or another appender; O_CLOEXEC keeps the file out of spawned processes.
+    /// Missing parent directories are created (0755), as Vector's file sink does: a path
+    /// under an emptyDir that starts empty should just work.
     static func appending(to path: String) -> Result<OpenFile, Errno> {
-        let descriptor = path.withCString { open($0, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644) }
+        var descriptor = path.withCString { open($0, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644) }
+        if descriptor < 0 && errno == ENOENT && createParents(of: path) {
+            descriptor = path.withCString { open($0, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644) }
+        }
         guard descriptor >= 0 else { return .failure(.current) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
@@ -35,5 +40,17 @@ struct OpenFile: Sendable {
 
     func release() {
         close(descriptor)
+    }
+
+    /// `mkdir -p` of the path's directory; false if any level could not be made.
+    private static func createParents(of path: String) -> Bool {
+        var prefix = ""
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        for (index, part) in parts.enumerated() {
+            prefix += index == 0 ? String(part) : "/" + part
+            guard !prefix.isEmpty else { continue }
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST { return false }
+        }
+        return true
     }
 }
