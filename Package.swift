@@ -73,6 +73,10 @@ let package = Package(
             dependencies: ["Telemetry"]
         ),
         .target(
+            name: "LogTail",
+            dependencies: ["Telemetry"]
+        ),
+        .target(
             name: "Pipeline",
             dependencies: [
                 "Telemetry",
@@ -154,6 +158,11 @@ let package = Package(
         .testTarget(
             name: "HostMetricsTests",
             dependencies: ["HostMetrics"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "LogTailTests",
+            dependencies: ["LogTail", "Telemetry", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -1,3 +1,5 @@
+import Telemetry
+
 /// One record on disk:
 ///
 ///     0  payload length         u32 LE

@@ -1,3 +1,5 @@
+import Telemetry
+
 /// The first 20 bytes of every segment file:
 ///
 ///     0  magic "OWAL"          4 bytes

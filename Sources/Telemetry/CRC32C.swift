@@ -30,6 +30,10 @@ public enum CRC32C {
         bytes.withUnsafeBytes { update(0, $0) }
     }
 
+    public static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        update(0, bytes)
+    }
+
     /// Continues a checksum: `update(checksum(a), b) == checksum(a + b)`, so a frame's length
     /// prefix and payload can be covered without first copying them together.
     public static func update(_ checksum: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
