@@ -37,6 +37,26 @@ public enum HexDigit {
         return String(decoding: digits, as: UTF8.self)
     }
 
+    /// `count` hex digits of either case at `start` in raw bytes (a framed log line); nil on
+    /// anything else. Not generic, so callers in other modules get the specialised loop.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, from start: Int, count: Int) -> UInt64? {
+        guard start >= 0, count <= 16, start + count <= bytes.count else { return nil }
+        var value: UInt64 = 0
+        for index in start..<(start + count) {
+            let byte = bytes[index]
+            let nibble: UInt8
+            if byte &- UInt8(ascii: "0") < 10 {
+                nibble = byte &- UInt8(ascii: "0")
+            } else if (byte | 0x20) &- UInt8(ascii: "a") < 6 {
+                nibble = (byte | 0x20) &- UInt8(ascii: "a") &+ 10
+            } else {
+                return nil
+            }
+            value = value << 4 | UInt64(nibble)
+        }
+        return value
+    }
+
     /// Hex digits of either case; nil on anything else.
     static func parse<Bytes: Collection>(_ bytes: Bytes) -> UInt64? where Bytes.Element == UInt8 {
         var value: UInt64 = 0

@@ -39,3 +39,20 @@ public struct SpanID: Sendable, Hashable {
         self.init(value)
     }
 }
+
+extension TraceID {
+    /// From exactly 32 hex digits in raw bytes: the non-generic path for parsers.
+    public init?(hexBytes bytes: UnsafeRawBufferPointer) {
+        guard bytes.count == 32, let high = HexDigit.parse(bytes, from: 0, count: 16),
+              let low = HexDigit.parse(bytes, from: 16, count: 16) else { return nil }
+        self.init(high: high, low: low)
+    }
+}
+
+extension SpanID {
+    /// From exactly 16 hex digits in raw bytes: the non-generic path for parsers.
+    public init?(hexBytes bytes: UnsafeRawBufferPointer) {
+        guard bytes.count == 16, let value = HexDigit.parse(bytes, from: 0, count: 16) else { return nil }
+        self.init(value)
+    }
+}

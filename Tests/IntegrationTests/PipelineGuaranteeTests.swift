@@ -222,6 +222,42 @@ struct PipelineGuaranteeTests {
     }
 
     @Test(.timeLimit(.minutes(2)))
+    func aSourceBlockedAtSigtermKeepsItsCheckpointBeforeTheBatchNoBufferTook() async throws {
+        let directory = try TemporaryDirectory()
+        let sink = try await TestSink.start()
+        defer { Task { try? await sink.stop() } }
+        try await sink.goDown()
+        // A small disk buffer fills while the backend is down; the source then waits for room.
+        let setup = Setup(
+            count: 20_000, rate: 0,
+            buffer: "{type: disk, path: \(directory.path)/buffer, max_size: 64KiB, when_full: block, sync: always}",
+            batch: "{max_events: 100, max_bytes: 16KiB, max_wait: 20ms}", shutdownTimeout: "2s")
+        let (agent, port) = try await Self.start(setup, sink: sink, directory: directory)
+        var stalled = false
+        var last = -1.0
+        for _ in 0..<40 where !stalled {
+            try await Task.sleep(for: .milliseconds(250))
+            let events = Self.value(Self.metrics(port), "outrider_buffer_events")
+            stalled = events > 0 && events == last
+            last = events
+        }
+        #expect(stalled, "the buffer never filled:\n\(agent.text)")
+        agent.signal(SIGTERM)
+        #expect(await agent.waitForExit(within: 20) == 0, "\(agent.text)")
+
+        // Restarted with the backend up: everything buffered plus what the source sends anew
+        // arrives, and no sequence number is skipped (the batch that waited at SIGTERM is
+        // sent again, not checkpointed away).
+        try await sink.comeBack()
+        let (restarted, _) = try await Self.start(setup, sink: sink, directory: directory)
+        #expect(await eventually(within: 60) { sink.stats.streams["demo"]?.unique == setup.count }, "\(sink.stats.sequence)")
+        restarted.signal(SIGTERM)
+        #expect(await restarted.waitForExit(within: 20) == 0, "\(restarted.text)")
+        let report = sink.stats.streams["demo"]
+        #expect(report?.lowest == 0 && report?.missing == 0, "\(String(describing: report))")
+    }
+
+    @Test(.timeLimit(.minutes(2)))
     func sigtermFlushesTheMemoryBufferBeforeExiting() async throws {
         let directory = try TemporaryDirectory()
         let sink = try await TestSink.start(behavior: .slow(.milliseconds(100)))

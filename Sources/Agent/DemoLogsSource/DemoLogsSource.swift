@@ -42,11 +42,20 @@ struct DemoLogsSource: Service {
                 records.append(LogRecord(timestamp: now, observedTimestamp: now, severity: .info, body: body))
             }
             let range = next..<end
-            let acknowledgement = Acknowledgement { _ in checkpoint.acknowledge(range) }
+            // Delivered, durably buffered, or dropped and counted: the checkpoint may pass it.
+            // Not accepted (shutdown while waiting for room): it is sent again after restart.
+            let acknowledgement = Acknowledgement { outcome in
+                if outcome != .notAccepted { checkpoint.acknowledge(range) }
+            }
             do {
-                try await output.send(.logs(records), acknowledgement: acknowledgement)
+                // Waiting for room ends on SIGTERM, so a full buffer cannot hold up the
+                // exporters' drain behind this source.
+                let batch = TelemetryBatch.logs(records)
+                try await cancelWhenGracefulShutdown {
+                    try await output.send(batch, acknowledgement: acknowledgement)
+                }
             } catch {
-                break  // buffers closed: shutting down
+                break  // shutting down: cancelled while waiting, or buffers closed
             }
             context.health.count("events", by: records.count)
             next = end

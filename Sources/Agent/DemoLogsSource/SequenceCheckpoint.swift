@@ -12,6 +12,9 @@ final class SequenceCheckpoint: Sendable {
         var completed: [Range<UInt64>] = []
         var written: UInt64
         var lastWrite = ContinuousClock.now
+        /// Set by `flush` when the source stops: acknowledgements still arrive while the
+        /// exporters drain, and each is written at once, so a clean stop repeats nothing.
+        var sourceStopped = false
     }
 
     let path: String?
@@ -27,30 +30,31 @@ final class SequenceCheckpoint: Sendable {
 
     var start: UInt64 { state.withLock { $0.written } }
 
-    /// Marks `range` acknowledged; writes the file when due.
+    /// Marks `range` acknowledged; writes the file when due. The write happens under the
+    /// lock, so concurrent acknowledgements can never leave an older position on disk.
     func acknowledge(_ range: Range<UInt64>) {
-        let due: UInt64? = state.withLock { state in
+        state.withLock { state in
             state.completed.append(range)
             state.completed.sort { $0.lowerBound < $1.lowerBound }
             while let first = state.completed.first, first.lowerBound <= state.next {
                 state.next = max(state.next, first.upperBound)
                 state.completed.removeFirst()
             }
-            guard state.next != state.written, ContinuousClock.now - state.lastWrite >= interval else { return nil }
+            guard state.next != state.written,
+                  state.sourceStopped || ContinuousClock.now - state.lastWrite >= interval else { return }
             state.lastWrite = .now
             state.written = state.next
-            return state.next
+            write(state.next)
         }
-        if let due { write(due) }
     }
 
     func flush() {
-        let due: UInt64? = state.withLock { state in
-            guard state.next != state.written else { return nil }
+        state.withLock { state in
+            state.sourceStopped = true
+            guard state.next != state.written else { return }
             state.written = state.next
-            return state.next
+            write(state.next)
         }
-        if let due { write(due) }
     }
 
     private func write(_ value: UInt64) {

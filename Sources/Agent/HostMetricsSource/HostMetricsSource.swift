@@ -51,8 +51,10 @@ struct HostMetricsSource: Service {
             return
         }
         let families = coalescer.fresh(families: true).families ?? []
-        // Waits while a `block` buffer is full: the next collection is simply later.
-        try await output.send(.metrics(MetricBatch(families: families, timestamp: context.clock.now())))
+        // Waits while a `block` buffer is full (the next collection is simply later), but not
+        // past SIGTERM, so a full buffer cannot hold up the exporters' drain.
+        let batch = TelemetryBatch.metrics(MetricBatch(families: families, timestamp: context.clock.now()))
+        try await cancelWhenGracefulShutdown { try await output.send(batch) }
     }
 }
 

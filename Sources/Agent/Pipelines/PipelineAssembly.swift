@@ -3,6 +3,7 @@ import Exporters
 import Logging
 import Pipeline
 import ServiceLifecycle
+import Synchronization
 import Telemetry
 
 /// The runnable parts of a config's pipelines: each used processor built once, each used
@@ -20,6 +21,8 @@ struct PipelineAssembly {
     private var buffers: [String: any TelemetryBuffer] = [:]
     let pipelines: [PipelineDeclaration]
     let resource: Resource
+    /// Closes every exporter's buffer at once, when the first exporter is told to stop.
+    private let drain = DrainSignal()
 
     /// - Parameter makeContext: the context a component is built with (logger, health, …).
     init(
@@ -46,8 +49,10 @@ struct PipelineAssembly {
                 name: declaration.name, buffer: buffer, sender: try exporterConfig.makeSender(context),
                 limits: delivery.batch.limits, retry: delivery.retry.policy, concurrency: delivery.concurrency,
                 stats: exporterStats, logger: context.logger)
-            exporters.append(Exporter(context: context, buffer: buffer, service: ExporterService(buffer: buffer, loop: loop)))
+            exporters.append(Exporter(
+                context: context, buffer: buffer, service: ExporterService(buffer: buffer, loop: loop, drain: drain)))
             buffers[declaration.name] = buffer
+            drain.add(buffer)
             stats.add(exporter: declaration.name, buffer: buffer, stats: exporterStats)
         }
     }
@@ -64,24 +69,52 @@ struct PipelineAssembly {
     }
 }
 
-/// One exporter's delivery loop as a service. On graceful shutdown its buffer is closed:
-/// sources have stopped by then (ServiceGroup stops services in reverse order), the loop
+/// One exporter's delivery loop as a service. On graceful shutdown the buffers are closed:
+/// sources have stopped by then (ServiceGroup stops services in reverse order), each loop
 /// delivers what is left and returns. If `shutdown_timeout` runs out first, the task is
 /// cancelled: a disk buffer keeps the rest for the next start, a memory buffer counts it
 /// as dropped.
 struct ExporterService: Service {
     let buffer: any TelemetryBuffer
     let loop: DeliveryLoop
+    let drain: DrainSignal
 
     func run() async throws {
-        let buffer = self.buffer
+        let drain = self.drain
         await withGracefulShutdownHandler {
             await loop.run()
         } onGracefulShutdown: {
-            Task { await buffer.close() }
+            drain.closeAll()
         }
+        // Drained because another exporter's turn closed every buffer: ServiceGroup counts a
+        // service that ends before its own turn as failed, so wait for the turn (at once if
+        // it has come).
+        try? await gracefulShutdown()
         // After a cancelled drain the disk log still has batches out: close it now (synced),
         // leaving what was not acknowledged for the next start.
         if let disk = buffer as? DiskBuffer { await disk.closeLog() }
+    }
+}
+
+/// ServiceGroup stops services one at a time. Were each exporter's buffer closed only at its
+/// own turn, an exporter retrying a dead backend would hold every later exporter's drain
+/// until `shutdown_timeout`; closing them all at the first turn lets healthy exporters drain
+/// in parallel while the dead one retries.
+final class DrainSignal: Sendable {
+    private let state = Mutex<(buffers: [any TelemetryBuffer], closed: Bool)>(([], false))
+
+    func add(_ buffer: any TelemetryBuffer) {
+        state.withLock { $0.buffers.append(buffer) }
+    }
+
+    func closeAll() {
+        let buffers = state.withLock { state -> [any TelemetryBuffer] in
+            guard !state.closed else { return [] }
+            state.closed = true
+            return state.buffers
+        }
+        for buffer in buffers {
+            Task { await buffer.close() }
+        }
     }
 }

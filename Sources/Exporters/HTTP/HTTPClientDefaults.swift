@@ -9,8 +9,10 @@ public enum HTTPClientDefaults {
         // would vanish. A redirect is a configuration error, refused loudly instead.
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
-        // Each request has its own deadline (`timeout:`); this only bounds a connect.
-        configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(10))
+        // Each request has its own deadline (`timeout:`), but it ends when the response head
+        // arrives: `read` bounds a body that stalls after that, which would otherwise hold a
+        // delivery slot forever.
+        configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(10), read: .seconds(30))
         // Up to 64 batches in flight per exporter (`concurrency`), sharing hosts.
         configuration.connectionPool = HTTPClient.Configuration.ConnectionPool(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)

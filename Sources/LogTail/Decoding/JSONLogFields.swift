@@ -109,11 +109,11 @@ public struct JSONFieldMatcher: Sendable {
                 if taken { result.message = value }
             case .traceID:
                 // A traceparent carries the span too, so it outranks a lone trace id.
-                guard !traceparentSeen, value.kind == .string, let id = HexID.trace(DecodingBytes.slice(bytes, value)), id.isValid
+                guard !traceparentSeen, value.kind == .string, let id = TraceID(hexBytes: DecodingBytes.slice(bytes, value)), id.isValid
                 else { return }
                 result.traceID = id
             case .spanID:
-                guard !traceparentSeen, value.kind == .string, let id = HexID.span(DecodingBytes.slice(bytes, value)), id.isValid
+                guard !traceparentSeen, value.kind == .string, let id = SpanID(hexBytes: DecodingBytes.slice(bytes, value)), id.isValid
                 else { return }
                 result.spanID = id
             case .traceparent:
@@ -182,39 +182,5 @@ public struct JSONFieldMatcher: Sendable {
             }
             return nil
         }
-    }
-}
-
-/// Hex ids parsed in this module, on raw bytes: `TraceID(hex:)` is generic across the
-/// module boundary and runs unspecialized, which showed at several µs per line.
-enum HexID {
-    @inline(__always)
-    static func trace(_ bytes: UnsafeRawBufferPointer) -> TraceID? {
-        guard bytes.count == 32, let high = parse(bytes, 0, 16), let low = parse(bytes, 16, 16) else { return nil }
-        return TraceID(high: high, low: low)
-    }
-
-    @inline(__always)
-    static func span(_ bytes: UnsafeRawBufferPointer) -> SpanID? {
-        guard bytes.count == 16, let value = parse(bytes, 0, 16) else { return nil }
-        return SpanID(value)
-    }
-
-    @inline(__always)
-    static func parse(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ count: Int) -> UInt64? {
-        var value: UInt64 = 0
-        for index in start..<(start + count) {
-            let byte = bytes[index]
-            let nibble: UInt8
-            if byte &- UInt8(ascii: "0") < 10 {
-                nibble = byte &- UInt8(ascii: "0")
-            } else if (byte | 0x20) &- UInt8(ascii: "a") < 6 {
-                nibble = (byte | 0x20) &- UInt8(ascii: "a") &+ 10
-            } else {
-                return nil
-            }
-            value = value << 4 | UInt64(nibble)
-        }
-        return value
     }
 }

@@ -32,11 +32,11 @@ public struct TextTraceContext: Sendable, Hashable {
             if lowered == UInt8(ascii: "t") || lowered == UInt8(ascii: "s"), !isWordByte(before: index, in: bytes) {
                 if let (isTrace, valueStart) = key(bytes, index) {
                     if isTrace, found.traceID == nil, valueStart + 32 <= count, !isHexByte(at: valueStart + 32, in: bytes),
-                        let id = HexID.trace(UnsafeRawBufferPointer(rebasing: bytes[valueStart..<(valueStart + 32)])), id.isValid
+                        let id = TraceID(hexBytes: UnsafeRawBufferPointer(rebasing: bytes[valueStart..<(valueStart + 32)])), id.isValid
                     {
                         found.traceID = id
                     } else if !isTrace, found.spanID == nil, valueStart + 16 <= count, !isHexByte(at: valueStart + 16, in: bytes),
-                        let id = HexID.span(UnsafeRawBufferPointer(rebasing: bytes[valueStart..<(valueStart + 16)])), id.isValid
+                        let id = SpanID(hexBytes: UnsafeRawBufferPointer(rebasing: bytes[valueStart..<(valueStart + 16)])), id.isValid
                     {
                         found.spanID = id
                     }
@@ -57,8 +57,8 @@ public struct TextTraceContext: Sendable, Hashable {
         guard bytes[start + 1] == UInt8(ascii: "0"), bytes[start + 2] == UInt8(ascii: "-"),
             bytes[start + 35] == UInt8(ascii: "-"), bytes[start + 52] == UInt8(ascii: "-"),
             !isHexByte(at: start + 55, in: bytes),
-            let traceID = HexID.trace(UnsafeRawBufferPointer(rebasing: bytes[(start + 3)..<(start + 35)])), traceID.isValid,
-            let spanID = HexID.span(UnsafeRawBufferPointer(rebasing: bytes[(start + 36)..<(start + 52)])), spanID.isValid,
+            let traceID = TraceID(hexBytes: UnsafeRawBufferPointer(rebasing: bytes[(start + 3)..<(start + 35)])), traceID.isValid,
+            let spanID = SpanID(hexBytes: UnsafeRawBufferPointer(rebasing: bytes[(start + 36)..<(start + 52)])), spanID.isValid,
             let flags = hexByte(bytes[start + 53], bytes[start + 54])
         else { return nil }
         return TextTraceContext(traceID: traceID, spanID: spanID, flags: flags)

@@ -16,11 +16,17 @@ public final class Acknowledgement: Sendable {
         /// At least one part was dropped (buffer policy, permanent error, shutdown). The drop
         /// is counted where it happened; the source may move on.
         case dropped
+        /// At least one part never reached its buffer: the send was cancelled or the buffers
+        /// closed (shutdown) while the source waited for room. Nothing was counted, because
+        /// nothing is lost yet — the source must not move its checkpoint past this batch, so
+        /// it sends it again after the restart.
+        case notAccepted
     }
 
     private struct State {
         var pending = 1  // the creator's hold, released by whoever hands the batch on
         var dropped = false
+        var notAccepted = false
     }
 
     private let state = Mutex(State())
@@ -43,8 +49,13 @@ public final class Acknowledgement: Sendable {
         let completed: Outcome? = state.withLock { state in
             precondition(state.pending > 0, "Acknowledgement finished more often than retained")
             state.pending -= 1
-            if outcome == .dropped { state.dropped = true }
-            return state.pending == 0 ? (state.dropped ? .dropped : .delivered) : nil
+            switch outcome {
+            case .delivered: break
+            case .dropped: state.dropped = true
+            case .notAccepted: state.notAccepted = true
+            }
+            guard state.pending == 0 else { return nil }
+            return state.notAccepted ? .notAccepted : state.dropped ? .dropped : .delivered
         }
         if let completed { onComplete(completed) }
     }

@@ -91,8 +91,9 @@ public final class SourceOutput: Sendable {
             do {
                 _ = try await buffer.append(item, waitForRoom: true)
             } catch {
-                // Parts that will never reach a buffer end here, as dropped.
-                for _ in index..<targets.count { acknowledgement?.finish(.dropped) }
+                // Parts that will never reach a buffer end here: not accepted, so the source
+                // keeps its checkpoint before this batch and sends it again after a restart.
+                for _ in index..<targets.count { acknowledgement?.finish(.notAccepted) }
                 throw error
             }
         }
