@@ -17,7 +17,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         case byte(UInt8)
         case any            // ?
         case star           // *
-        case set(ByteClass)
+        case set(ByteSet)
     }
 
     enum Component: Sendable, Hashable {
@@ -189,43 +189,16 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// A bracket expression: a 256-bit membership set.
-struct ByteClass: Sendable, Hashable {
-    var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-
-    static func == (a: ByteClass, b: ByteClass) -> Bool {
-        a.bits.0 == b.bits.0 && a.bits.1 == b.bits.1 && a.bits.2 == b.bits.2 && a.bits.3 == b.bits.3
-    }
-    func hash(into h: inout Hasher) { h.combine(bits.0); h.combine(bits.1); h.combine(bits.2); h.combine(bits.3) }
-
-    func contains(_ b: UInt8) -> Bool {
-        let bit = UInt64(1) << UInt64(b & 63)
-        switch b >> 6 {
-        case 0: return bits.0 & bit != 0
-        case 1: return bits.1 & bit != 0
-        case 2: return bits.2 & bit != 0
-        default: return bits.3 & bit != 0
-        }
-    }
-
-    mutating func insert(_ b: UInt8) {
-        let bit = UInt64(1) << UInt64(b & 63)
-        switch b >> 6 {
-        case 0: bits.0 |= bit
-        case 1: bits.1 |= bit
-        case 2: bits.2 |= bit
-        default: bits.3 |= bit
-        }
-    }
-
+/// Bracket expressions (`[a-z]`, `[!.]`) of glob patterns.
+enum ByteClass {
     /// Parses `[...]` starting at `b[start] == '['`; returns the class and the index after `]`.
     static func parse(
         _ b: [UInt8], _ start: Int, _ end: Int, _ source: String
-    ) throws(GlobPatternError) -> (ByteClass, Int) {
+    ) throws(GlobPatternError) -> (ByteSet, Int) {
         var i = start + 1
         var negated = false
         if i < end, b[i] == UInt8(ascii: "!") || b[i] == UInt8(ascii: "^") { negated = true; i += 1 }
-        var set = ByteClass()
+        var set = ByteSet()
         var first = true
         var closed = false
         while i < end {
@@ -257,11 +230,9 @@ struct ByteClass: Sendable, Hashable {
         guard closed else {
             throw GlobPatternError(pattern: source, offset: start, reason: "unclosed '[' (character class has no ']')")
         }
-        if negated {
-            set.bits = (~set.bits.0, ~set.bits.1, ~set.bits.2, ~set.bits.3)
-        }
+        if negated { set = set.inverted() }
         // A class never matches the separator.
-        set.bits.0 &= ~(UInt64(1) << UInt64(UInt8(ascii: "/")))
+        set.remove(UInt8(ascii: "/"))
         return (set, i)
     }
 }

@@ -73,81 +73,10 @@ public struct LinePatternError: Error, Sendable, Hashable, CustomStringConvertib
     }
 }
 
-/// A set of bytes, as four 64-bit words.
-struct PatternByteSet: Sendable, Hashable {
-    var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-
-    @inline(__always)
-    func contains(_ byte: UInt8) -> Bool {
-        let bit = UInt64(1) << UInt64(byte & 63)
-        switch byte >> 6 {
-        case 0: return words.0 & bit != 0
-        case 1: return words.1 & bit != 0
-        case 2: return words.2 & bit != 0
-        default: return words.3 & bit != 0
-        }
-    }
-
-    mutating func insert(_ byte: UInt8) {
-        let bit = UInt64(1) << UInt64(byte & 63)
-        switch byte >> 6 {
-        case 0: words.0 |= bit
-        case 1: words.1 |= bit
-        case 2: words.2 |= bit
-        default: words.3 |= bit
-        }
-    }
-
-    mutating func insert(_ range: ClosedRange<UInt8>) {
-        for byte in range { insert(byte) }
-    }
-
-    mutating func formUnion(_ other: PatternByteSet) {
-        words.0 |= other.words.0
-        words.1 |= other.words.1
-        words.2 |= other.words.2
-        words.3 |= other.words.3
-    }
-
-    func inverted() -> PatternByteSet {
-        PatternByteSet(words: (~words.0, ~words.1, ~words.2, ~words.3))
-    }
-
-    static func == (lhs: PatternByteSet, rhs: PatternByteSet) -> Bool {
-        lhs.words == rhs.words
-    }
-
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(words.0)
-        hasher.combine(words.1)
-        hasher.combine(words.2)
-        hasher.combine(words.3)
-    }
-
-    static func of(_ build: (inout PatternByteSet) -> Void) -> PatternByteSet {
-        var set = PatternByteSet()
-        build(&set)
-        return set
-    }
-
-    static let digit = PatternByteSet.of { $0.insert(0x30...0x39) }
-    static let space = PatternByteSet.of { for byte: UInt8 in [0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D] { $0.insert(byte) } }
-    static let blank = PatternByteSet.of { $0.insert(0x20); $0.insert(0x09) }
-    static let upper = PatternByteSet.of { $0.insert(0x41...0x5A) }
-    static let lower = PatternByteSet.of { $0.insert(0x61...0x7A) }
-    static let alpha = PatternByteSet.of { $0.formUnion(upper); $0.formUnion(lower) }
-    static let alnum = PatternByteSet.of { $0.formUnion(alpha); $0.formUnion(digit) }
-    static let word = PatternByteSet.of { $0.formUnion(alnum); $0.insert(0x5F) }
-    static let xdigit = PatternByteSet.of { $0.formUnion(digit); $0.insert(0x41...0x46); $0.insert(0x61...0x66) }
-    static let punct = PatternByteSet.of { set in
-        for byte in UInt8(0x21)...0x7E where !alnum.contains(byte) { set.insert(byte) }
-    }
-    static let any = PatternByteSet().inverted()
-}
 
 /// One atom with its repetition bounds.
 struct PatternAtom: Sendable, Hashable {
-    var set: PatternByteSet
+    var set: ByteSet
     var min: Int
     var max: Int  // Int.max: unbounded
 }
@@ -216,7 +145,7 @@ struct PatternCompiler {
         while index < characters.count, characters[index] != "|" {
             let character = characters[index]
             let atomStart = index
-            var sets: [PatternByteSet]
+            var sets: [ByteSet]
             switch character {
             case "$":
                 index += 1
@@ -239,10 +168,10 @@ struct PatternCompiler {
                 sets = [try escape(inClass: false)]
             case ".":
                 index += 1
-                sets = [PatternByteSet.any]
+                sets = [ByteSet.any]
             default:
                 index += 1
-                sets = Array(character.utf8).map { byte in PatternByteSet.of { $0.insert(byte) } }
+                sets = Array(character.utf8).map { byte in ByteSet.of { $0.insert(byte) } }
             }
             var atoms = sets.map { PatternAtom(set: $0, min: 1, max: 1) }
             if let (min, max) = try quantifier() {
@@ -298,7 +227,7 @@ struct PatternCompiler {
     }
 
     // After a `\`: a class shorthand or a literal.
-    mutating func escape(inClass: Bool) throws(LinePatternError) -> PatternByteSet {
+    mutating func escape(inClass: Bool) throws(LinePatternError) -> ByteSet {
         let backslash = index
         index += 1
         guard index < characters.count else { throw fail("pattern ends with a lone '\\'", at: backslash) }
@@ -306,16 +235,16 @@ struct PatternCompiler {
         index += 1
         switch character {
         case "d": return .digit
-        case "D": return PatternByteSet.digit.inverted()
+        case "D": return ByteSet.digit.inverted()
         case "s": return .space
-        case "S": return PatternByteSet.space.inverted()
+        case "S": return ByteSet.space.inverted()
         case "w": return .word
-        case "W": return PatternByteSet.word.inverted()
+        case "W": return ByteSet.word.inverted()
         case "t": return .of { $0.insert(0x09) }
         case "n": return .of { $0.insert(0x0A) }
         case "r": return .of { $0.insert(0x0D) }
         default:
-            guard character.isASCII, let byte = character.asciiValue, PatternByteSet.punct.contains(byte) || byte == 0x20 else {
+            guard character.isASCII, let byte = character.asciiValue, ByteSet.punct.contains(byte) || byte == 0x20 else {
                 throw fail("unsupported escape '\\\(character)'", at: backslash)
             }
             return .of { $0.insert(byte) }
@@ -323,7 +252,7 @@ struct PatternCompiler {
     }
 
     // `[...]` with ranges, negation, shorthands and POSIX classes.
-    mutating func bracket() throws(LinePatternError) -> PatternByteSet {
+    mutating func bracket() throws(LinePatternError) -> ByteSet {
         let open = index
         index += 1
         var negated = false
@@ -331,7 +260,7 @@ struct PatternCompiler {
             negated = true
             index += 1
         }
-        var set = PatternByteSet()
+        var set = ByteSet()
         var first = true
         while true {
             guard index < characters.count else { throw fail("unterminated class '['", at: open) }
@@ -388,7 +317,7 @@ struct PatternCompiler {
         return negated ? set.inverted() : set
     }
 
-    mutating func posixClass() throws(LinePatternError) -> PatternByteSet {
+    mutating func posixClass() throws(LinePatternError) -> ByteSet {
         let open = index
         index += 2
         var name = ""
@@ -415,7 +344,7 @@ struct PatternCompiler {
         }
     }
 
-    static func single(_ set: PatternByteSet) -> UInt8? {
+    static func single(_ set: ByteSet) -> UInt8? {
         var found: UInt8?
         for byte in UInt8(0)...255 where set.contains(byte) {
             if found != nil { return nil }
