@@ -156,7 +156,10 @@ struct PipelineGuaranteeTests {
         let sink = try await TestSink.start(behavior: .slow(.milliseconds(40)))
         defer { Task { try? await sink.stop() } }
         let setup = Setup(
-            count: 30_000, buffer: "{type: disk, path: \(bufferPath), max_size: 64MiB, when_full: block, sync: always}",
+            // Paced, so the duplicate bound below is what at-least-once promises: the events of
+            // one checkpoint interval (200 ms, 1000 here) plus the batches in flight.
+            count: 30_000, rate: 5000,
+            buffer: "{type: disk, path: \(bufferPath), max_size: 64MiB, when_full: block, sync: always}",
             batch: "{max_events: 200, max_wait: 20ms}")
         let (agent, _) = try await Self.start(setup, sink: sink, directory: directory)
         #expect(await eventually(within: 60) { sink.stats.lines >= 3000 }, "\(agent.text)")

@@ -11,7 +11,10 @@ struct DemoLogsSource: Service {
 
     func run() async throws {
         let stream = config.stream ?? context.name
-        let checkpoint = SequenceCheckpoint(directory: config.checkpointDir, name: stream)
+        let logger = context.logger
+        let checkpoint = SequenceCheckpoint(directory: config.checkpointDir, name: stream) { error in
+            logger.warning("demo source checkpoint not written", metadata: ["error": "\(error)"])
+        }
         defer { checkpoint.flush() }
         context.health.ready()
         guard let output = context.output else {

@@ -1,9 +1,9 @@
-import Glibc
 import Synchronization
+import Telemetry
 
 /// The demo source's position: the next sequence number to send after a restart. Batches
 /// are acknowledged out of order, so it advances only over the contiguous prefix of
-/// acknowledged ranges, and is written atomically (temp file, fsync, rename) at most every
+/// acknowledged ranges, and is written atomically (`AtomicFile`) at most every
 /// `interval` plus once at shutdown: a crash repeats at most what was unacknowledged plus
 /// one interval of acknowledgements — the bounded duplicates at-least-once allows.
 final class SequenceCheckpoint: Sendable {
@@ -21,9 +21,15 @@ final class SequenceCheckpoint: Sendable {
     private let interval: Duration
     private let state: Mutex<State>
 
-    init(directory: String?, name: String, interval: Duration = .milliseconds(200)) {
+    private let onWriteError: @Sendable (AtomicFile.WriteError) -> Void
+
+    init(
+        directory: String?, name: String, interval: Duration = .milliseconds(200),
+        onWriteError: @escaping @Sendable (AtomicFile.WriteError) -> Void
+    ) {
         path = directory.map { $0 + "/" + name + ".seq" }
         self.interval = interval
+        self.onWriteError = onWriteError
         let start = path.flatMap(Self.read) ?? 0
         state = Mutex(State(next: start, written: start))
     }
@@ -59,24 +65,16 @@ final class SequenceCheckpoint: Sendable {
 
     private func write(_ value: UInt64) {
         guard let path else { return }
-        let temporary = path + ".tmp"
-        let text = Array("\(value)\n".utf8)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return }
-        _ = text.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        fsync(fd)
-        close(fd)
-        rename(temporary, path)
+        do {
+            try AtomicFile.replace(path, with: Array("\(value)\n".utf8))
+        } catch {
+            // The position stays where the file says: a restart repeats more, loses nothing.
+            onWriteError(error)
+        }
     }
 
     private static func read(_ path: String) -> UInt64? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 32)
-        let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-        guard count > 0 else { return nil }
-        let digits = buffer[..<count].prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-        return UInt64(String(decoding: digits, as: UTF8.self))
+        guard let bytes = try? FileBytes.contents(of: path, limit: 32) else { return nil }
+        return UInt64(String(decoding: bytes.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }, as: UTF8.self))
     }
 }

@@ -42,7 +42,7 @@ public struct CheckpointStore: Sendable {
     }
 
     public static let fileName = "checkpoints.v1"
-    public static let temporaryFileName = "checkpoints.v1.tmp"
+    public static let temporaryFileName = fileName + ".tmp"  // AtomicFile's temporary
     static let magic: [UInt8] = Array("ORCP".utf8)
     static let version: UInt16 = 1
     /// Refuse absurd sizes before allocating (a corrupt count or path length).
@@ -59,7 +59,6 @@ public struct CheckpointStore: Sendable {
     }
 
     public var filePath: String { directory + "/" + Self.fileName }
-    var temporaryPath: String { directory + "/" + Self.temporaryFileName }
 
     // MARK: In memory
 
@@ -177,24 +176,14 @@ public struct CheckpointStore: Sendable {
     public mutating func load() -> LoadOutcome {
         entries = [:]
         savedAt = nil
-        let fd = open(filePath, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            let e = errno
-            return e == ENOENT ? .missing : .corrupt(reason: "\(filePath): open: \(Self.describe(e))")
+        let bytes: [UInt8]
+        do {
+            // One byte past the cap tells "too large" from "exactly at the cap".
+            bytes = try FileBytes.contents(of: filePath, limit: Self.maxFileBytes + 1)
+        } catch {
+            return error.errno == ENOENT ? .missing : .corrupt(reason: "\(filePath): \(error.reason) (errno \(error.errno))")
         }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return .corrupt(reason: "\(filePath): read: \(Self.describe(errno))")
-            }
-            if n == 0 { break }
-            bytes += chunk[0..<n]
-            if bytes.count > Self.maxFileBytes { return .corrupt(reason: "\(filePath): larger than \(Self.maxFileBytes) bytes") }
-        }
+        if bytes.count > Self.maxFileBytes { return .corrupt(reason: "\(filePath): larger than \(Self.maxFileBytes) bytes") }
         switch Self.decode(bytes) {
         case .success(let loaded):
             entries = loaded.entries
@@ -208,39 +197,8 @@ public struct CheckpointStore: Sendable {
     /// Writes the map atomically: temp file, fsync, rename, directory fsync. `now` is recorded
     /// in the header (diagnostics). Prunes nothing: call `prune` first.
     public func save(now: Timestamp) throws(CheckpointSaveError) {
-        let bytes = encoded(savedAt: now)
-        let tmp = temporaryPath
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw CheckpointSaveError(path: tmp, operation: "open", errno: errno) }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let e = errno
-                close(fd); unlink(tmp)
-                throw CheckpointSaveError(path: tmp, operation: "write", errno: e)
-            }
-            written += n
-        }
-        guard fsync(fd) == 0 else {
-            let e = errno
-            close(fd); unlink(tmp)
-            throw CheckpointSaveError(path: tmp, operation: "fsync", errno: e)
-        }
-        close(fd)
-        guard rename(tmp, filePath) == 0 else {
-            let e = errno
-            unlink(tmp)
-            throw CheckpointSaveError(path: filePath, operation: "rename", errno: e)
-        }
-        let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard dfd >= 0 else { throw CheckpointSaveError(path: directory, operation: "open directory", errno: errno) }
-        defer { close(dfd) }
-        guard fsync(dfd) == 0 else { throw CheckpointSaveError(path: directory, operation: "fsync directory", errno: errno) }
+        try AtomicFile.replace(filePath, with: encoded(savedAt: now), mode: 0o600)
     }
-
-    static func describe(_ e: Int32) -> String { "\(String(cString: strerror(e))) (errno \(e))" }
 
     private func append<T: FixedWidthInteger>(_ out: inout [UInt8], _ value: T) {
         withUnsafeBytes(of: value.littleEndian) { out += $0 }
@@ -265,9 +223,5 @@ public struct CheckpointFormatError: Error, Sendable, Equatable {
     init(_ reason: String) { self.reason = reason }
 }
 
-public struct CheckpointSaveError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let path: String
-    public let operation: String
-    public let errno: Int32
-    public var description: String { "checkpoint \(operation) \(path): \(CheckpointStore.describe(errno))" }
-}
+/// Why a checkpoint save failed: the step, the path, errno.
+public typealias CheckpointSaveError = AtomicFile.WriteError
