@@ -74,7 +74,10 @@ let package = Package(
         ),
         .target(
             name: "LogTail",
-            dependencies: ["Telemetry"]
+            dependencies: [
+                "Telemetry",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
         ),
         .target(
             name: "Pipeline",
@@ -103,6 +106,7 @@ let package = Package(
                 "CBuildInfo",
                 "Telemetry",
                 "HostMetrics",
+                "LogTail",
                 "Pipeline",
                 "Exporters",
                 .product(name: "NIOCore", package: "swift-nio"),

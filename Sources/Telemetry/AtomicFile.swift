@@ -21,6 +21,18 @@ public enum AtomicFile {
         public var description: String { "\(operation) \(path): \(String(cString: strerror(errno))) (errno \(errno))" }
     }
 
+    /// Creates `path` and any missing parents, like `mkdir -p`.
+    public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws(WriteError) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component
+            if mkdir(prefix, mode) != 0 && errno != EEXIST {
+                throw WriteError(path: prefix, operation: "mkdir", errno: errno)
+            }
+            prefix += "/"
+        }
+    }
+
     /// Writes `bytes` to `path + ".tmp"`, fsyncs it, renames it over `path`, then fsyncs the
     /// directory so the rename itself survives a power loss. A failed step removes the
     /// temporary file and leaves `path` as it was.

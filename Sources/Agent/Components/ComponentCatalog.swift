@@ -20,6 +20,7 @@ public struct ComponentCatalog: Sendable {
         ComponentCatalog()
             .registering(HostMetricsSourceConfig.self)
             .registering(DemoLogsSourceConfig.self)
+            .registering(FileLogsSourceConfig.self)
             .registering(ResourceProcessorConfig.self)
             .registering(FilterProcessorConfig.self)
             .registering(RedactProcessorConfig.self)

@@ -22,4 +22,7 @@ public struct ComponentStatus: Sendable, Hashable {
     public var ready: Bool
     public var lastError: LastError?
     public var counters: [String: Int]
+    /// Conditions the component works around right now (a file it cannot read), cleared
+    /// when they end; empty when all is well.
+    public var problems: [String] = []
 }

@@ -132,6 +132,11 @@ public struct ComponentHealth: Sendable {
         }
     }
 
+    /// Replaces the list of current problems (shown on /status).
+    public func setProblems(_ problems: [String]) {
+        registry.update(name) { status, _ in status.problems = problems }
+    }
+
     public func count(_ counter: String, by amount: Int = 1) {
         registry.update(name) { status, _ in status.counters[counter, default: 0] += amount }
     }

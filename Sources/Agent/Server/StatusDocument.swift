@@ -36,9 +36,10 @@ struct StatusDocument: Encodable {
         var ready: Bool
         var counters: [String: Int]
         var lastError: LastError?
+        var problems: [String]?
 
         enum CodingKeys: String, CodingKey {
-            case name, kind, state, since, ready, counters
+            case name, kind, state, since, ready, counters, problems
             case lastError = "last_error"
         }
     }
@@ -101,7 +102,8 @@ struct StatusDocument: Encodable {
             Component(
                 name: status.name, kind: status.kind, state: status.state.rawValue, since: RFC3339.string(status.since, fractionDigits: 3),
                 ready: status.ready, counters: status.counters,
-                lastError: status.lastError.map { .init(message: $0.message, time: RFC3339.string($0.time, fractionDigits: 3)) })
+                lastError: status.lastError.map { .init(message: $0.message, time: RFC3339.string($0.time, fractionDigits: 3)) },
+                problems: status.problems.isEmpty ? nil : status.problems)
         }
         buffers = pipelines.exporterEntries.map { entry in
             let stats = entry.buffer.stats

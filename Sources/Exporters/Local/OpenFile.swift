@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Telemetry
 
 /// An append-only descriptor on a path, and the identity (device, inode) of the file it was
 /// opened on: when the path names another file (or none), logrotate moved ours away.
@@ -44,13 +45,7 @@ struct OpenFile: Sendable {
 
     /// `mkdir -p` of the path's directory; false if any level could not be made.
     private static func createParents(of path: String) -> Bool {
-        var prefix = ""
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-        for (index, part) in parts.enumerated() {
-            prefix += index == 0 ? String(part) : "/" + part
-            guard !prefix.isEmpty else { continue }
-            if mkdir(prefix, 0o755) != 0 && errno != EEXIST { return false }
-        }
-        return true
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return true }
+        return (try? AtomicFile.makeDirectories(String(path[..<slash]))) != nil
     }
 }

@@ -18,6 +18,8 @@ public struct CRIReassembler: Sendable {
     public let maxLineBytes: Int
     private var pending: [[UInt8]] = [[], []]
     private var truncated: [Bool] = [false, false]
+    // A partial fragment arrived and its line is not complete (even if all were empty).
+    private var open: [Bool] = [false, false]
 
     public init(maxLineBytes: Int = 256 * 1024) {
         self.maxLineBytes = max(1, maxLineBytes)
@@ -26,14 +28,19 @@ public struct CRIReassembler: Sendable {
     /// Bytes held for unfinished lines.
     public var pendingBytes: Int { pending[0].count + pending[1].count }
 
+    /// A line of either stream is waiting for its final fragment.
+    public var hasPendingLine: Bool { open[0] || open[1] }
+
     public mutating func feed(stream: LogStream, isPartial: Bool, content: UnsafeRawBufferPointer) -> Output {
         let slot = Int(stream.rawValue)
         if !isPartial && pending[slot].isEmpty && !truncated[slot] {
+            open[slot] = false
             return .whole(length: min(content.count, maxLineBytes), truncated: content.count > maxLineBytes)
         }
         let room = maxLineBytes - pending[slot].count
         if content.count > room { truncated[slot] = true }
         pending[slot].append(contentsOf: UnsafeRawBufferPointer(rebasing: content[0..<min(room, content.count)]))
+        open[slot] = isPartial
         if isPartial { return .pending }
         let line = pending[slot]
         pending[slot] = []
@@ -51,6 +58,7 @@ public struct CRIReassembler: Sendable {
             pending[slot] = []
             truncated[slot] = false
         }
+        open = [false, false]
         return lines
     }
 }

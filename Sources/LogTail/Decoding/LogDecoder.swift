@@ -59,8 +59,10 @@ public struct DecodedLine: Sendable, Hashable {
 ///   travel on the `TelemetryBatch` the source builds from these records.
 public struct LogDecoder: Sendable {
     public let format: LogFormat
-    public let filePath: String
+    public private(set) var filePath: String
     public private(set) var stats = DecodeStats()
+    // Built once per path and stream: every record shares the storage (no allocation per line).
+    private var attributesByStream: [Attributes] = []
 
     private let matcher: JSONFieldMatcher
     private var reassembler: CRIReassembler
@@ -79,6 +81,25 @@ public struct LogDecoder: Sendable {
         self.filePath = filePath
         self.matcher = JSONFieldMatcher(fields)
         self.reassembler = CRIReassembler(maxLineBytes: maxLineBytes)
+        attributesByStream = Self.attributeSets(filePath)
+    }
+
+    /// The file was renamed (rotation): later records carry the new path.
+    public mutating func rename(filePath: String) {
+        self.filePath = filePath
+        attributesByStream = Self.attributeSets(filePath)
+    }
+
+    /// A CRI / Docker line is waiting for its last fragment.
+    public var hasPendingFragments: Bool { reassembler.hasPendingLine }
+
+    private static func attributeSets(_ filePath: String) -> [Attributes] {
+        [nil, LogStream.stdout, LogStream.stderr].map { stream in
+            var attributes = Attributes()
+            attributes[filePathAttribute] = .string(filePath)
+            if let stream { attributes[streamAttribute] = .string(stream.name) }
+            return attributes
+        }
     }
 
     /// Decodes one framed line (no trailing newline). Nil while a CRI / Docker line is
@@ -167,10 +188,11 @@ public struct LogDecoder: Sendable {
     // MARK: - Records
 
     private func baseAttributes(_ stream: LogStream?) -> Attributes {
-        var attributes = Attributes()
-        attributes[Self.filePathAttribute] = .string(filePath)
-        if let stream { attributes[Self.streamAttribute] = .string(stream.name) }
-        return attributes
+        switch stream {
+        case nil: attributesByStream[0]
+        case .stdout: attributesByStream[1]
+        case .stderr: attributesByStream[2]
+        }
     }
 
     private func textRecord(

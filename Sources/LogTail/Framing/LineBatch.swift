@@ -27,7 +27,18 @@ public struct LineBatch: Sendable {
         public var start: Int
         public var end: Int
         public var flags: Flags
+        /// Input bytes the framer had consumed when this line was complete: its terminator
+        /// included, counted from the framer's first byte. The reader turns it into a file
+        /// offset for checkpoints; for a joined event it is its last line's.
+        public var sourceEnd: Int
         public var count: Int { end - start }
+
+        public init(start: Int, end: Int, flags: Flags, sourceEnd: Int = 0) {
+            self.start = start
+            self.end = end
+            self.flags = flags
+            self.sourceEnd = sourceEnd
+        }
     }
 
     public private(set) var storage: [UInt8] = []
@@ -49,6 +60,8 @@ public struct LineBatch: Sendable {
 
     public func flags(at index: Int) -> Flags { entries[index].flags }
 
+    public func sourceEnd(at index: Int) -> Int { entries[index].sourceEnd }
+
     /// Borrow line `index` as raw bytes, for parsers that work on buffers.
     public func withLine<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         let entry = entries[index]
@@ -62,16 +75,16 @@ public struct LineBatch: Sendable {
     }
 
     /// Append a line made of one byte run.
-    public mutating func append(_ bytes: UnsafeRawBufferPointer, flags: Flags = []) {
+    public mutating func append(_ bytes: UnsafeRawBufferPointer, flags: Flags = [], sourceEnd: Int = 0) {
         let start = storage.count
         storage.append(contentsOf: bytes)
-        entries.append(Entry(start: start, end: storage.count, flags: flags))
+        entries.append(Entry(start: start, end: storage.count, flags: flags, sourceEnd: sourceEnd))
     }
 
-    public mutating func append(_ bytes: some Collection<UInt8>, flags: Flags = []) {
+    public mutating func append(_ bytes: some Collection<UInt8>, flags: Flags = [], sourceEnd: Int = 0) {
         let start = storage.count
         storage.append(contentsOf: bytes)
-        entries.append(Entry(start: start, end: storage.count, flags: flags))
+        entries.append(Entry(start: start, end: storage.count, flags: flags, sourceEnd: sourceEnd))
     }
 
     // Bulk path for the framer: copy a run of bytes once, then describe lines inside it.
@@ -81,8 +94,8 @@ public struct LineBatch: Sendable {
         return base
     }
 
-    mutating func appendEntry(start: Int, end: Int, flags: Flags) {
-        entries.append(Entry(start: start, end: end, flags: flags))
+    mutating func appendEntry(start: Int, end: Int, flags: Flags, sourceEnd: Int) {
+        entries.append(Entry(start: start, end: end, flags: flags, sourceEnd: sourceEnd))
     }
 
     /// Replace every invalid UTF-8 sequence in every line with U+FFFD and return how many
@@ -98,7 +111,7 @@ public struct LineBatch: Sendable {
             for entry in entries {
                 let start = repaired.storage.count
                 replacements += UTF8Validator.repair(UnsafeRawBufferPointer(rebasing: raw[entry.start..<entry.end]), into: &repaired.storage)
-                repaired.entries.append(Entry(start: start, end: repaired.storage.count, flags: entry.flags))
+                repaired.entries.append(Entry(start: start, end: repaired.storage.count, flags: entry.flags, sourceEnd: entry.sourceEnd))
             }
         }
         self = repaired

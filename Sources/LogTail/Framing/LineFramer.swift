@@ -88,6 +88,9 @@ public struct LineFramer: Sendable {
     /// Bytes of an incomplete last line waiting for their newline.
     public var pendingByteCount: Int { pending.count }
 
+    /// Input bytes consumed so far (the stream position the next chunk starts at).
+    public var consumedBytes: Int { totals.bytes }
+
     /// Frame one chunk: append every line it completes to `batch`.
     @discardableResult
     public mutating func frame(_ chunk: UnsafeRawBufferPointer, into batch: inout LineBatch, now: ContinuousClock.Instant) -> FramingCounts {
@@ -95,6 +98,8 @@ public struct LineFramer: Sendable {
         counts.bytes = chunk.count
         guard let base = chunk.baseAddress, chunk.count > 0 else { return counts }
         let end = chunk.count
+        // Stream position of chunk[0]: a line ending at chunk index i has sourceEnd origin + i + 1.
+        let origin = totals.bytes
         var position = 0
 
         if discarding || !pending.isEmpty {
@@ -103,7 +108,7 @@ public struct LineFramer: Sendable {
                     counts.discardedBytes += end
                     discardedCR = chunk[end - 1] == 0x0D
                 } else {
-                    carry(UnsafeRawBufferPointer(rebasing: chunk[0..<end]), into: &batch, counts: &counts)
+                    carry(UnsafeRawBufferPointer(rebasing: chunk[0..<end]), at: origin, into: &batch, counts: &counts)
                     pendingSince = now
                 }
                 return record(counts)
@@ -118,7 +123,7 @@ public struct LineFramer: Sendable {
                 _ = batch.appendStorage(UnsafeRawBufferPointer(rebasing: chunk[0..<newline]))
                 var lineEnd = batch.storage.count
                 if lineEnd > start, batch.storage[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-                emit(start: start, end: lineEnd, extraFlags: [], into: &batch, counts: &counts)
+                emit(start: start, end: lineEnd, extraFlags: [], sourceEnd: origin + newline + 1, into: &batch, counts: &counts)
                 pending.removeAll(keepingCapacity: true)
                 pendingSince = nil
             }
@@ -134,10 +139,12 @@ public struct LineFramer: Sendable {
                 var lineEnd = newline
                 if lineEnd > lineStart, base.load(fromByteOffset: lineEnd - 1, as: UInt8.self) == 0x0D { lineEnd -= 1 }
                 if lineEnd - lineStart <= configuration.maxLineBytes && !splitting {
-                    batch.appendEntry(start: storageBase + lineStart, end: storageBase + lineEnd, flags: [])
+                    batch.appendEntry(start: storageBase + lineStart, end: storageBase + lineEnd, flags: [], sourceEnd: origin + newline + 1)
                     counts.lines += 1
                 } else {
-                    emit(start: storageBase + lineStart, end: storageBase + lineEnd, extraFlags: [], into: &batch, counts: &counts)
+                    emit(
+                        start: storageBase + lineStart, end: storageBase + lineEnd, extraFlags: [], sourceEnd: origin + newline + 1,
+                        into: &batch, counts: &counts)
                 }
                 lineStart = newline + 1
             }
@@ -145,7 +152,7 @@ public struct LineFramer: Sendable {
         }
 
         if position < end {
-            carry(UnsafeRawBufferPointer(rebasing: chunk[position..<end]), into: &batch, counts: &counts)
+            carry(UnsafeRawBufferPointer(rebasing: chunk[position..<end]), at: origin + position, into: &batch, counts: &counts)
             pendingSince = now
         }
         return record(counts)
@@ -174,7 +181,7 @@ public struct LineFramer: Sendable {
             let start = pending.withUnsafeBytes { batch.appendStorage($0) }
             var lineEnd = batch.storage.count
             if batch.storage[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-            emit(start: start, end: lineEnd, extraFlags: .unterminated, into: &batch, counts: &counts)
+            emit(start: start, end: lineEnd, extraFlags: .unterminated, sourceEnd: totals.bytes, into: &batch, counts: &counts)
             counts.unterminatedLines += 1
             pending.removeAll(keepingCapacity: true)
         }
@@ -190,12 +197,14 @@ public struct LineFramer: Sendable {
     }
 
     // A complete line whose bytes already sit in `batch.storage[start..<end]`.
-    private mutating func emit(start: Int, end: Int, extraFlags: LineBatch.Flags, into batch: inout LineBatch, counts: inout FramingCounts) {
+    private mutating func emit(
+        start: Int, end: Int, extraFlags: LineBatch.Flags, sourceEnd: Int, into batch: inout LineBatch, counts: inout FramingCounts
+    ) {
         let limit = configuration.maxLineBytes
         let length = end - start
         if length <= limit {
             let flags: LineBatch.Flags = splitting ? [.splitPiece, .lastPiece] : []
-            batch.appendEntry(start: start, end: end, flags: flags.union(extraFlags))
+            batch.appendEntry(start: start, end: end, flags: flags.union(extraFlags), sourceEnd: sourceEnd)
             counts.lines += 1
             splitting = false
             return
@@ -203,7 +212,7 @@ public struct LineFramer: Sendable {
         switch configuration.overlongPolicy {
         case .truncate:
             let cut = Self.characterBoundary(batch.storage, start: start, cut: start + limit)
-            batch.appendEntry(start: start, end: cut, flags: LineBatch.Flags.truncated.union(extraFlags))
+            batch.appendEntry(start: start, end: cut, flags: LineBatch.Flags.truncated.union(extraFlags), sourceEnd: sourceEnd)
             counts.lines += 1
             counts.truncatedLines += 1
             counts.discardedBytes += end - cut
@@ -213,7 +222,7 @@ public struct LineFramer: Sendable {
             while pieceStart < end {
                 let pieceEnd = pieceStart + limit >= end ? end : Self.characterBoundary(batch.storage, start: pieceStart, cut: pieceStart + limit)
                 let flags: LineBatch.Flags = pieceEnd == end ? [.splitPiece, .lastPiece] : .splitPiece
-                batch.appendEntry(start: pieceStart, end: pieceEnd, flags: flags.union(extraFlags))
+                batch.appendEntry(start: pieceStart, end: pieceEnd, flags: flags.union(extraFlags), sourceEnd: sourceEnd)
                 counts.lines += 1
                 pieceStart = pieceEnd
             }
@@ -223,9 +232,15 @@ public struct LineFramer: Sendable {
 
     // Bytes with no newline: keep them, emitting (split) or cutting (truncate) as soon as the
     // line is certainly longer than the limit, so the carry stays within limit + 1 bytes.
-    private mutating func carry(_ bytes: UnsafeRawBufferPointer, into batch: inout LineBatch, counts: inout FramingCounts) {
+    // `position`: the stream position of bytes[0]. A piece emitted here ends mid-line; its
+    // sourceEnd is the stream position of its last byte + 1, so a restart resumes after it.
+    private mutating func carry(
+        _ bytes: UnsafeRawBufferPointer, at position: Int, into batch: inout LineBatch, counts: inout FramingCounts
+    ) {
         let limit = configuration.maxLineBytes
         var rest = bytes
+        // Stream position just past pending's last byte.
+        var pendingEnd = position
         while !rest.isEmpty {
             let room = limit + 1 - pending.count
             if rest.count <= room {
@@ -234,11 +249,13 @@ public struct LineFramer: Sendable {
             }
             pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[rest.startIndex..<rest.startIndex + room]))
             rest = UnsafeRawBufferPointer(rebasing: rest[(rest.startIndex + room)...])
+            pendingEnd += room
             // limit + 1 bytes held and more coming: the line is overlong whatever follows.
             switch configuration.overlongPolicy {
             case .truncate:
                 let cut = Self.characterBoundary(pending, start: 0, cut: limit)
-                batch.append(pending[0..<cut], flags: .truncated)
+                // Past the whole chunk: the rest of this line is discarded, never re-read.
+                batch.append(pending[0..<cut], flags: .truncated, sourceEnd: pendingEnd + rest.count)
                 counts.lines += 1
                 counts.truncatedLines += 1
                 counts.discardedBytes += pending.count - cut + rest.count
@@ -248,7 +265,7 @@ public struct LineFramer: Sendable {
                 return
             case .split:
                 let cut = Self.characterBoundary(pending, start: 0, cut: limit)
-                batch.append(pending[0..<cut], flags: .splitPiece)
+                batch.append(pending[0..<cut], flags: .splitPiece, sourceEnd: pendingEnd - (pending.count - cut))
                 counts.lines += 1
                 if !splitting { counts.splitLines += 1 }
                 splitting = true

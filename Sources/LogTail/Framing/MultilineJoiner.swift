@@ -58,6 +58,7 @@ public struct MultilineJoiner: Sendable {
     private var event: [UInt8] = []
     private var eventLines = 0
     private var eventFlags: LineBatch.Flags = []
+    private var eventSourceEnd = 0
     private var lastLineAt: ContinuousClock.Instant?
 
     public init(_ configuration: Configuration) {
@@ -69,7 +70,10 @@ public struct MultilineJoiner: Sendable {
 
     /// Feed one line; complete events are appended to `output`.
     @discardableResult
-    public mutating func push(_ line: UnsafeRawBufferPointer, flags: LineBatch.Flags = [], now: ContinuousClock.Instant, into output: inout LineBatch) -> Counts {
+    public mutating func push(
+        _ line: UnsafeRawBufferPointer, flags: LineBatch.Flags = [], sourceEnd: Int = 0, now: ContinuousClock.Instant,
+        into output: inout LineBatch
+    ) -> Counts {
         var counts = Counts()
         let startsEvent: Bool
         switch configuration.mode {
@@ -96,6 +100,7 @@ public struct MultilineJoiner: Sendable {
         event.append(contentsOf: line)
         eventLines += 1
         eventFlags.formUnion(flags)
+        eventSourceEnd = sourceEnd
         lastLineAt = now
         totals += counts
         return counts
@@ -107,7 +112,9 @@ public struct MultilineJoiner: Sendable {
         var counts = Counts()
         batch.storage.withUnsafeBytes { raw in
             for entry in batch.entries {
-                counts += push(UnsafeRawBufferPointer(rebasing: raw[entry.start..<entry.end]), flags: entry.flags, now: now, into: &output)
+                counts += push(
+                    UnsafeRawBufferPointer(rebasing: raw[entry.start..<entry.end]), flags: entry.flags, sourceEnd: entry.sourceEnd,
+                    now: now, into: &output)
             }
         }
         return counts
@@ -134,7 +141,7 @@ public struct MultilineJoiner: Sendable {
     }
 
     private mutating func emit(into output: inout LineBatch, counts: inout Counts) {
-        output.append(event, flags: eventFlags)
+        output.append(event, flags: eventFlags, sourceEnd: eventSourceEnd)
         counts.events += 1
         event.removeAll(keepingCapacity: true)
         eventLines = 0

@@ -14,6 +14,10 @@ public struct UTF16LEDecoder: Sendable {
 
     public init() {}
 
+    /// Input bytes held for the next chunk (an odd byte, a high surrogate's two bytes): the
+    /// reader subtracts them to know which file offset its output covers.
+    public var pendingInputBytes: Int { (oddByte != nil ? 1 : 0) + (highSurrogate != nil ? 2 : 0) }
+
     /// Transcode `chunk`, appending UTF-8 to `output`; returns the errors found in it.
     @discardableResult
     public mutating func decode(_ chunk: UnsafeRawBufferPointer, into output: inout [UInt8]) -> Int {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Telemetry
 
 /// The few system calls the log makes, each retried on EINTR and turned into a typed
 /// error naming the file and the operation, so callers read as the algorithm they implement.
@@ -102,13 +103,10 @@ enum DiskLogFiles {
 
     /// Creates `path` and any missing parents, like `mkdir -p`.
     static func makeDirectories(_ path: String) throws(DiskLogError) {
-        var prefix = path.hasPrefix("/") ? "/" : ""
-        for component in path.split(separator: "/") {
-            prefix += component
-            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw .io(path: prefix, operation: "mkdir", errno: errno)
-            }
-            prefix += "/"
+        do {
+            try AtomicFile.makeDirectories(path)
+        } catch {
+            throw .io(path: error.path, operation: error.operation, errno: error.errno)
         }
     }
 

@@ -1,0 +1,173 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+import LogTail
+import Logging
+import NIOPosix
+import Pipeline
+import ServiceLifecycle
+import Telemetry
+
+/// Drives a `FileTailer`: scans on `rescan_interval` (sooner on an inotify event), reads
+/// every file in turns and sends each chunk's records as one batch, waiting when a `block`
+/// buffer is full — the files simply stay unread meanwhile, which is the back-pressure.
+/// Each batch's acknowledgement moves that file's checkpoint (`CheckpointBook`), which is
+/// written every `checkpoint_interval` and at shutdown.
+struct FileLogsSource: Service {
+    let config: FileLogsSourceConfig
+    let tailer: TailerConfiguration
+    let context: ComponentContext
+
+    init(config: FileLogsSourceConfig, tailer: TailerConfiguration, context: ComponentContext) {
+        self.config = config
+        self.tailer = tailer
+        self.context = context
+    }
+
+    func run() async throws {
+        let logger = context.logger
+        let book = CheckpointBook(store: openStore(), now: context.clock.now)
+        let tailer = FileTailer(configuration: tailer, book: book, wall: context.clock.now)
+        var metrics = FileLogsMetrics(registry: context.metrics.registry, source: context.name)
+        let watcher = config.watch ? DirectoryWatcher() : nil
+        if config.watch && watcher == nil {
+            logger.warning("inotify unavailable; polling files", metadata: ["errno": "\(errno)"])
+        }
+        guard let output = context.output else {
+            context.health.ready()
+            try? await gracefulShutdown()
+            return
+        }
+        defer { saveCheckpoints(book, final: true) }
+
+        var nextScan = ContinuousClock.now
+        var nextSave = ContinuousClock.now.advanced(by: config.checkpointInterval.duration)
+        var scanned = false
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if ContinuousClock.now >= nextScan {
+                scan(tailer, watcher: watcher)
+                nextScan = ContinuousClock.now.advanced(by: config.rescanInterval.duration)
+                if !scanned {
+                    scanned = true
+                    context.health.ready()
+                }
+            }
+            // Read until every file is at its end, looking up now and then for due scans.
+            var sent = 0
+            let turnStarted = ContinuousClock.now
+            while let batch = tailer.nextBatch() {
+                guard await send(batch, to: output, book: book) else { return }
+                sent += 1
+                if sent % 64 == 0 && ContinuousClock.now - turnStarted >= .seconds(1) { break }
+            }
+            for batch in tailer.housekeeping() {
+                guard await send(batch, to: output, book: book) else { return }
+            }
+            metrics.update(tailer.stats, open: tailer.openFileCount, tracked: tailer.trackedFileCount)
+            if ContinuousClock.now >= nextSave {
+                saveCheckpoints(book, final: false)
+                nextSave = ContinuousClock.now.advanced(by: config.checkpointInterval.duration)
+            }
+            if sent > 0 { continue }
+            // Nothing to read: wait for a change notification, the poll tick or the next scan.
+            let wait = min(config.pollInterval.duration, max(.zero, nextScan - ContinuousClock.now))
+            if let watcher {
+                let descriptor = watcher.descriptor
+                _ = try? await cancelWhenGracefulShutdown {
+                    try await NIOThreadPool.singleton.runIfActive { DirectoryWatcher.waitForEvents(on: descriptor, timeout: wait) }
+                }
+                let changes = watcher.drain()
+                for path in changes.written { tailer.fileChanged(path: path) }
+                if changes.rescan { nextScan = .now }
+            } else {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+            }
+            tailer.wakeAll()
+        }
+    }
+
+    /// False when shutting down (the batch was not taken and is never checkpointed past).
+    private func send(_ batch: TailBatch, to output: SourceOutput, book: CheckpointBook) async -> Bool {
+        let ticket = batch.ticket
+        guard !batch.records.isEmpty else {
+            book.acknowledge(ticket)  // blank lines, or lines still being joined: nothing to deliver
+            return true
+        }
+        // Delivered, durably buffered, or dropped and counted: the checkpoint may pass it.
+        let acknowledgement = Acknowledgement { outcome in
+            if outcome != .notAccepted { book.acknowledge(ticket) }
+        }
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await output.send(TelemetryBatch.logs(batch.records), acknowledgement: acknowledgement)
+            }
+            context.health.count("records", by: batch.records.count)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    private func scan(_ tailer: FileTailer, watcher: DirectoryWatcher?) {
+        let report = tailer.rescan()
+        let logger = context.logger
+        for path in report.added { logger.info("following log file", metadata: ["path": "\(path)"]) }
+        for (from, to) in report.rotated { logger.info("log file rotated", metadata: ["from": "\(from)", "to": "\(to)"]) }
+        for path in report.truncated { logger.info("log file truncated; reading from its start", metadata: ["path": "\(path)"]) }
+        for path in report.replaced { logger.info("log file replaced; reading the new file", metadata: ["path": "\(path)"]) }
+        for path in report.leaving { logger.info("log file gone from the globs; reading it to its end", metadata: ["path": "\(path)"]) }
+        for problem in report.newProblems {
+            logger.warning("log file unreadable; the others go on", metadata: ["problem": "\(problem)"])
+            context.health.recordError(problem.description)
+        }
+        if report.incomplete {
+            logger.warning("directory walk stopped at its entry limit; some files may be missed", metadata: ["files": "\(report.files)"])
+        }
+        context.health.setProblems(tailer.problems.values.map(\.description).sorted())
+        if let watcher {
+            for failure in watcher.watch(tailer.watchDirectories) where failure.errno != ENOENT {
+                logger.debug("directory not watched; polling it", metadata: [
+                    "directory": "\(failure.directory)", "errno": "\(failure.errno)",
+                ])
+            }
+        }
+    }
+
+    private func openStore() -> CheckpointStore? {
+        guard let root = config.checkpointDir else { return nil }
+        let directory = root + "/" + context.name
+        var store = CheckpointStore(directory: directory)
+        do {
+            try AtomicFile.makeDirectories(directory)
+        } catch {
+            context.logger.error(
+                "checkpoint directory not usable; positions kept in memory only",
+                metadata: ["directory": "\(directory)", "error": "\(error)"])
+            context.health.recordError("checkpoint directory \(directory): \(error)")
+            return nil
+        }
+        switch store.load() {
+        case .missing:
+            context.logger.info("no checkpoints yet; reading from start_at", metadata: ["start_at": "\(config.startAt.rawValue)"])
+        case .loaded(let count):
+            context.logger.info("checkpoints loaded", metadata: ["files": "\(count)", "path": "\(store.filePath)"])
+        case .corrupt(let reason):
+            context.logger.error("checkpoint file unreadable; reading from start_at", metadata: ["path": "\(store.filePath)", "reason": "\(reason)"])
+            context.health.recordError("checkpoint file \(store.filePath): \(reason)")
+        }
+        return store
+    }
+
+    private func saveCheckpoints(_ book: CheckpointBook, final: Bool) {
+        do {
+            try book.save(retention: config.checkpointRetention.duration, force: final)
+        } catch {
+            // Positions stay in memory and are written at the next interval; a crash before
+            // then re-reads more, loses nothing.
+            context.logger.warning("checkpoints not written", metadata: ["error": "\(error)"])
+            context.health.recordError("checkpoints not written: \(error)")
+        }
+    }
+}

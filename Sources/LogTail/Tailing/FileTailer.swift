@@ -1,0 +1,382 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+import Telemetry
+
+/// Follows the files a `file_logs` source matches: finds them (`rescan`), tells rotations,
+/// truncations and copies apart by fingerprint (`FileIdentity`), and reads them in turns
+/// (`nextBatch`), one chunk per file per turn so a busy file cannot starve the others.
+///
+/// Synchronous and single-owner: the source's task drives it (scan on an interval or a watch
+/// event, read until nothing is left, then `housekeeping` for timeouts and releases, then
+/// wait). Acknowledgements arrive on other tasks and go to the `CheckpointBook` directly.
+///
+/// Rotation schemes, as `FileIdentity` reports them:
+/// - rename + create: the renamed file keeps its reader (read to its end, then released
+///   `rotateWait` after its last byte if it left the globs); the new file is read from 0.
+/// - copytruncate: the copy is recognised by its first bytes and not read while the original
+///   lives (a *shadow*); when the original is truncated, the copy resumes at the original's
+///   read position (lines written between the last read and the truncation are in the copy
+///   only) and the original restarts at 0.
+/// - delete + recreate, inode reuse: the new content is read from 0; a deleted file still
+///   open is read to its end first.
+public final class FileTailer {
+    public let configuration: TailerConfiguration
+    public let book: CheckpointBook
+    public private(set) var stats = TailStats()
+    /// Files (and directories) that cannot be read right now, by path.
+    public private(set) var problems: [String: TailProblem] = [:]
+
+    private var readers: [FileReader] = []
+    private var cursor = 0
+    private var nextID: UInt64 = 1
+    private var turn: UInt64 = 0
+    private var scans = 0
+    private var openCount = 0
+    private let buffer: UnsafeMutableRawBufferPointer
+    private let monotonic: () -> ContinuousClock.Instant
+    private let wall: () -> Timestamp
+
+    public init(
+        configuration: TailerConfiguration, book: CheckpointBook,
+        monotonic: @escaping () -> ContinuousClock.Instant = { .now }, wall: @escaping () -> Timestamp = WallClock.system.now
+    ) {
+        self.configuration = configuration
+        self.book = book
+        self.monotonic = monotonic
+        self.wall = wall
+        buffer = .allocate(byteCount: configuration.readChunkBytes, alignment: 16)
+    }
+
+    deinit {
+        for reader in readers { reader.closeFile() }
+        buffer.deallocate()
+    }
+
+    public var trackedFileCount: Int { readers.count }
+    public var openFileCount: Int { openCount }
+    public var trackedPaths: [String] { readers.map(\.path) }
+
+    /// Directories worth watching for changes: each include pattern's fixed prefix and the
+    /// directory of every tracked file.
+    public var watchDirectories: Set<String> {
+        var directories = Set(configuration.scanner.include.map(\.fixedPrefix))
+        for reader in readers {
+            if let slash = reader.path.utf8.lastIndex(of: UInt8(ascii: "/")) {
+                directories.insert(slash == reader.path.utf8.startIndex ? "/" : String(reader.path[..<slash]))
+            }
+        }
+        return directories
+    }
+
+    /// What one scan changed, for logs.
+    public struct ScanReport: Sendable {
+        public var files = 0
+        public var added: [String] = []
+        public var rotated: [(from: String, to: String)] = []
+        public var truncated: [String] = []
+        public var replaced: [String] = []
+        public var leaving: [String] = []
+        /// Problems that are new since the last scan (log them once).
+        public var newProblems: [TailProblem] = []
+        /// The directory walk stopped at its entry limit.
+        public var incomplete = false
+    }
+
+    // MARK: - Discovery
+
+    /// Finds the matching files and applies what changed since the last scan.
+    @discardableResult
+    public func rescan() -> ScanReport {
+        let now = monotonic()
+        let firstScan = scans == 0
+        scans += 1
+        var report = ScanReport()
+        let scan = configuration.scanner.scan()
+        report.incomplete = scan.truncated
+        var seenProblems = Set<String>()
+        func problem(_ p: TailProblem) {
+            seenProblems.insert(p.path)
+            if problems[p.path] != p { report.newProblems.append(p) }
+            problems[p.path] = p
+        }
+        for error in scan.errors { problem(TailProblem(path: error.path, operation: "list directory", errno: error.errno)) }
+
+        let byPath = Dictionary(readers.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        var observations: [FileObservation] = []
+        observations.reserveCapacity(scan.files.count)
+        for path in scan.files {
+            do {
+                observations.append(try configuration.fingerprinter.fingerprint(path: path, prefixOf: byPath[path]?.fingerprint))
+            } catch {
+                problem(TailProblem(path: path, operation: error.operation, errno: error.errno))
+            }
+        }
+        // A problem not seen again is over (a read problem comes back on the next read).
+        for path in problems.keys where !seenProblems.contains(path) { problems[path] = nil }
+        report.files = observations.count
+
+        let result = FileIdentity.classify(
+            tracked: readers.map { TrackedFile(path: $0.path, fingerprint: $0.fingerprint, offset: $0.readOffset) },
+            observed: observations)
+        let byInode = Dictionary(readers.map { (DevIno($0.fingerprint), $0) }, uniquingKeysWith: { first, _ in first })
+        // Where each reader had framed to before anything restarts: a copy resumes there.
+        let framed = Dictionary(uniqueKeysWithValues: readers.map { ($0.id, $0.framedOffset) })
+        let observedInodes = Set(observations.map { DevIno($0.fingerprint) })
+
+        for (observation, change) in result.changes {
+            switch change {
+            case .new:
+                addReader(observation, firstScan: firstScan, observedInodes: observedInodes, now: now)
+                report.added.append(observation.path)
+            case .unchanged(let grown):
+                guard let reader = byInode[DevIno(observation.fingerprint)] else { continue }
+                refresh(reader, observation)
+                if grown { reader.atEOF = false }
+            case .rotated(let previous):
+                guard let reader = byInode[DevIno(observation.fingerprint)] else { continue }
+                reader.rename(to: observation.path)
+                refresh(reader, observation)
+                reader.atEOF = false
+                stats.rotations += 1
+                report.rotated.append((previous.path, observation.path))
+            case .copied(let previous):
+                guard let original = byInode[DevIno(previous.fingerprint)] else { continue }
+                let offset = min(framed[original.id] ?? 0, observation.size)
+                let copy = makeReader(observation, offset: offset, now: now)
+                book.open(reader: copy.id, generation: copy.generation, fingerprint: observation.fingerprint, path: observation.path, offset: offset)
+                report.added.append(observation.path)
+            case .truncated:
+                guard let reader = byInode[DevIno(observation.fingerprint)] else { continue }
+                activateShadows(of: reader, at: framed[reader.id] ?? 0)
+                restart(reader, observation)
+                stats.truncations += 1
+                report.truncated.append(observation.path)
+            case .inodeReused:
+                guard let reader = byInode[DevIno(observation.fingerprint)] else { continue }
+                if reader.path != observation.path { reader.rename(to: observation.path) }
+                restart(reader, observation)
+                report.replaced.append(observation.path)
+            case .replaced:
+                // The file that was at this path is handled by its own observation or in `gone`.
+                addReader(observation, firstScan: false, observedInodes: observedInodes, now: now)
+                report.replaced.append(observation.path)
+            }
+        }
+        for gone in result.gone {
+            guard let reader = byInode[DevIno(gone.fingerprint)], problems[gone.path] == nil else { continue }
+            if reader.state == .active {
+                reader.state = .leaving(since: now)
+                report.leaving.append(reader.path)
+            }
+            if case .shadow = reader.state { remove(reader) }
+        }
+        return report
+    }
+
+    private struct DevIno: Hashable {
+        let device: UInt64
+        let inode: UInt64
+        init(_ fingerprint: Fingerprint) {
+            device = fingerprint.device
+            inode = fingerprint.inode
+        }
+        init(device: UInt64, inode: UInt64) {
+            self.device = device
+            self.inode = inode
+        }
+    }
+
+    private func addReader(_ observation: FileObservation, firstScan: Bool, observedInodes: Set<DevIno>, now: ContinuousClock.Instant) {
+        // A copy of a file being read (copytruncate between the copy and the truncation, or
+        // `cp` for a backup): same first bytes, another inode. Not read twice.
+        // A new file that merely starts with the same header is smaller than what was already
+        // read of the original; a copy is not (and a "copy" that grows is a live file: see
+        // `refresh`).
+        if observation.fingerprint.isStable,
+            let original = readers.first(where: {
+                $0.fingerprint.isStable && $0.fingerprint.checksum == observation.fingerprint.checksum
+                    && $0.fingerprint.length == observation.fingerprint.length && $0.state == .active
+                    && observation.size >= $0.readOffset
+            })
+        {
+            let shadow = makeReader(observation, offset: 0, now: now)
+            shadow.state = .shadow(of: original.id)
+            return
+        }
+        var offset: UInt64 = 0
+        var stored: Fingerprint?
+        if let found = book.storedOffset(for: observation, isObserved: { observedInodes.contains(DevIno(device: $0, inode: $1)) }) {
+            stored = found.fingerprint
+            // Larger than the file: it was truncated while the agent was not looking.
+            offset = found.offset <= observation.size ? found.offset : 0
+        } else if firstScan && configuration.startAt == .end {
+            offset = observation.size
+        }
+        let reader = makeReader(observation, offset: offset, now: now)
+        book.open(reader: reader.id, generation: reader.generation, fingerprint: observation.fingerprint, replacing: stored, path: observation.path, offset: offset)
+    }
+
+    private func makeReader(_ observation: FileObservation, offset: UInt64, now: ContinuousClock.Instant) -> FileReader {
+        let reader = FileReader(
+            id: nextID, path: observation.path, fingerprint: observation.fingerprint, offset: offset, size: observation.size,
+            configuration: configuration, now: now)
+        nextID += 1
+        readers.append(reader)
+        return reader
+    }
+
+    private func refresh(_ reader: FileReader, _ observation: FileObservation) {
+        if case .leaving = reader.state { reader.state = .active }  // back under the globs
+        if case .shadow = reader.state, observation.size > reader.knownSize {
+            // Written to: a live file that shares its first bytes with another, not a copy.
+            restart(reader, observation)
+            return
+        }
+        reader.knownSize = max(observation.size, reader.readOffset)
+        if reader.fingerprint != observation.fingerprint || reader.path != observation.path {
+            reader.fingerprint = observation.fingerprint
+            if case .shadow = reader.state {} else {
+                book.moved(reader: reader.id, fingerprint: observation.fingerprint, path: observation.path)
+            }
+        }
+    }
+
+    private func restart(_ reader: FileReader, _ observation: FileObservation) {
+        if case .shadow = reader.state {
+            reader.state = .active  // its content changed: no longer a copy of anything
+        }
+        reader.restart(at: 0, fingerprint: observation.fingerprint)
+        reader.knownSize = observation.size
+        book.open(reader: reader.id, generation: reader.generation, fingerprint: observation.fingerprint, path: observation.path, offset: 0)
+    }
+
+    private func activateShadows(of original: FileReader, at offset: UInt64) {
+        for shadow in readers where shadow.state == .shadow(of: original.id) {
+            shadow.state = .active
+            shadow.restart(at: min(offset, shadow.knownSize), fingerprint: shadow.fingerprint)
+            book.open(reader: shadow.id, generation: shadow.generation, fingerprint: shadow.fingerprint, path: shadow.path, offset: min(offset, shadow.knownSize))
+        }
+    }
+
+    // MARK: - Reading
+
+    /// A file changed (a watch event): try reading it again even before the next scan.
+    public func fileChanged(path: String) {
+        for reader in readers where reader.path == path { reader.atEOF = false }
+    }
+
+    /// Try every open file again (a watch event without a name, a poll tick). Closed files
+    /// wait for a scan to show they grew: reopening thousands on every tick would cost more.
+    public func wakeAll() {
+        for reader in readers where reader.isOpen { reader.atEOF = false }
+    }
+
+    /// Reads one chunk from the next file with unread bytes (round robin). Nil when every
+    /// file is at its end or waiting for a free descriptor.
+    public func nextBatch() -> TailBatch? {
+        let count = readers.count
+        guard count > 0 else { return nil }
+        for _ in 0..<count {
+            if cursor >= readers.count { cursor = 0 }
+            let reader = readers[cursor]
+            cursor += 1
+            if case .shadow = reader.state { continue }
+            guard reader.hasUnread else { continue }
+            if !reader.isOpen {
+                guard freeDescriptor() else { continue }
+                do {
+                    try reader.openFile()
+                    openCount += 1
+                    stats.filesOpened += 1
+                    problems[reader.path] = nil
+                } catch {
+                    reader.atEOF = true
+                    // Another file at the path since the scan: the next scan sorts it out.
+                    if error.errno != ESTALE {
+                        problems[reader.path] = error.problem
+                        stats.readErrors += 1
+                    }
+                    continue
+                }
+            }
+            turn += 1
+            reader.lastTurn = turn
+            do {
+                switch try reader.read(into: buffer, now: monotonic(), observed: wall(), stats: &stats) {
+                case .endOfFile:
+                    continue
+                case .data(let records, let checkpoint, let bytes):
+                    return TailBatch(path: reader.path, records: records, ticket: book.issue(reader: reader.id, end: checkpoint), bytesRead: bytes)
+                }
+            } catch {
+                problems[reader.path] = error.problem
+                close(reader)
+                reader.atEOF = true
+                stats.readErrors += 1
+            }
+        }
+        return nil
+    }
+
+    /// Partial lines and multi-line events past their timeouts, and files released after
+    /// rotation or deletion (their last lines included). Call it when `nextBatch` ran dry.
+    public func housekeeping() -> [TailBatch] {
+        let now = monotonic()
+        let observed = wall()
+        var batches: [TailBatch] = []
+        for reader in readers {
+            if case .shadow = reader.state { continue }
+            if let flushed = reader.flushTimeouts(now: now, observed: observed, stats: &stats) {
+                batches.append(TailBatch(path: reader.path, records: flushed.records, ticket: book.issue(reader: reader.id, end: flushed.checkpoint), bytesRead: 0))
+            }
+        }
+        for reader in readers {
+            guard case .leaving(let since) = reader.state else { continue }
+            if reader.isOpen {
+                guard !reader.hasUnread, now - max(since, reader.lastDataAt) >= configuration.rotateWait else { continue }
+            } else if reader.knownSize > reader.readOffset {
+                stats.unreadBytesLost += Int(reader.knownSize - reader.readOffset)
+            }
+            let last = reader.finish(observed: observed, stats: &stats)
+            batches.append(TailBatch(path: reader.path, records: last.records, ticket: book.issue(reader: reader.id, end: last.checkpoint), bytesRead: 0))
+            activateShadows(of: reader, at: reader.readOffset)
+            remove(reader)
+            stats.filesReleased += 1
+        }
+        return batches
+    }
+
+    private func remove(_ reader: FileReader) {
+        close(reader)
+        book.close(reader: reader.id)
+        if let index = readers.firstIndex(where: { $0 === reader }) {
+            readers.remove(at: index)
+            if cursor > index { cursor -= 1 }
+        }
+        problems[reader.path] = nil
+    }
+
+    private func close(_ reader: FileReader) {
+        if reader.isOpen {
+            reader.closeFile()
+            openCount -= 1
+        }
+    }
+
+    /// A descriptor is free, or one was freed by closing the caught-up file read least
+    /// recently (it is reopened by path when it grows). Files leaving the globs keep theirs:
+    /// they could not be found again.
+    private func freeDescriptor() -> Bool {
+        if openCount < configuration.maxOpenFiles { return true }
+        var victim: FileReader?
+        for reader in readers where reader.isOpen && reader.state == .active && !reader.hasUnread {
+            if victim == nil || reader.lastTurn < victim!.lastTurn { victim = reader }
+        }
+        guard let victim else { return false }
+        close(victim)
+        return true
+    }
+}
