@@ -8,6 +8,7 @@ import Logging
 import NIOPosix
 import Pipeline
 import ServiceLifecycle
+import Synchronization
 import Telemetry
 
 /// Drives a `FileTailer`: scans on `rescan_interval` (sooner on an inotify event), reads
@@ -40,7 +41,8 @@ struct FileLogsSource: Service {
             try? await gracefulShutdown()
             return
         }
-        defer { saveCheckpoints(book, final: true) }
+        let stopped = StoppedFlag()
+        defer { stopped.stop { saveCheckpoints(book, final: true) } }
 
         var nextScan = ContinuousClock.now
         var nextSave = ContinuousClock.now.advanced(by: config.checkpointInterval.duration)
@@ -58,12 +60,12 @@ struct FileLogsSource: Service {
             var sent = 0
             let turnStarted = ContinuousClock.now
             while let batch = tailer.nextBatch() {
-                guard await send(batch, to: output, book: book) else { return }
+                guard await send(batch, to: output, book: book, stopped: stopped) else { return }
                 sent += 1
                 if sent % 64 == 0 && ContinuousClock.now - turnStarted >= .seconds(1) { break }
             }
             for batch in tailer.housekeeping() {
-                guard await send(batch, to: output, book: book) else { return }
+                guard await send(batch, to: output, book: book, stopped: stopped) else { return }
             }
             metrics.update(tailer.stats, open: tailer.openFileCount, tracked: tailer.trackedFileCount)
             if ContinuousClock.now >= nextSave {
@@ -89,7 +91,7 @@ struct FileLogsSource: Service {
     }
 
     /// False when shutting down (the batch was not taken and is never checkpointed past).
-    private func send(_ batch: TailBatch, to output: SourceOutput, book: CheckpointBook) async -> Bool {
+    private func send(_ batch: TailBatch, to output: SourceOutput, book: CheckpointBook, stopped: StoppedFlag) async -> Bool {
         let ticket = batch.ticket
         guard !batch.records.isEmpty else {
             book.acknowledge(ticket)  // blank lines, or lines still being joined: nothing to deliver
@@ -97,7 +99,12 @@ struct FileLogsSource: Service {
         }
         // Delivered, durably buffered, or dropped and counted: the checkpoint may pass it.
         let acknowledgement = Acknowledgement { outcome in
-            if outcome != .notAccepted { book.acknowledge(ticket) }
+            guard outcome != .notAccepted else { return }
+            book.acknowledge(ticket)
+            // Exporters stop after the sources and drain meanwhile: without this, what they
+            // deliver after the final save was never checkpointed and a clean restart sent it
+            // all again (a SIGTERM during a slow delivery repeated 20 000 of 20 000 lines).
+            stopped.ifStopped { saveCheckpoints(book, final: false) }
         }
         do {
             try await cancelWhenGracefulShutdown {
@@ -168,6 +175,27 @@ struct FileLogsSource: Service {
             // then re-reads more, loses nothing.
             context.logger.warning("checkpoints not written", metadata: ["error": "\(error)"])
             context.health.recordError("checkpoints not written: \(error)")
+        }
+    }
+}
+
+/// Set once the read loop has ended and the final checkpoint is written. Acknowledgements
+/// arriving afterwards (the exporters drain after the sources stop) are written at once, as
+/// the demo source does. Under one lock: each save snapshots the book, and two concurrent
+/// writes could otherwise leave the older snapshot on disk.
+final class StoppedFlag: Sendable {
+    private let stopped = Mutex(false)
+
+    func stop(_ finalSave: () -> Void) {
+        stopped.withLock { stopped in
+            stopped = true
+            finalSave()
+        }
+    }
+
+    func ifStopped(_ save: () -> Void) {
+        stopped.withLock { stopped in
+            if stopped { save() }
         }
     }
 }

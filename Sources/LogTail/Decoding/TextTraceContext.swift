@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 import Telemetry
 
 /// Trace context found in a plain-text log line: a W3C traceparent
@@ -17,34 +22,41 @@ public struct TextTraceContext: Sendable, Hashable {
     }
 
     /// Nil when the line names no valid (non-zero) trace id.
+    ///
+    /// Runs on every text line, so it looks only where a match can be: `memchr` for the
+    /// `-` after a traceparent's `00`, and for the `=` / `:` after a key's `id`, checking
+    /// the few bytes around each hit (most lines have none, or a handful).
     public static func find(in bytes: UnsafeRawBufferPointer) -> TextTraceContext? {
-        var found = TextTraceContext()
-        var index = 0
+        guard let base = bytes.baseAddress, bytes.count >= 20 else { return nil }
         let count = bytes.count
-        while index < count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "0"), index + 55 <= count, !isWordByte(before: index, in: bytes),
-                let parent = traceparent(bytes, index)
+        var position = 0
+        while position < count, let hit = memchr(base + position, Int32(UInt8(ascii: "-")), count - position) {
+            let dash = UnsafeRawPointer(hit) - base
+            let start = dash - 2
+            if start >= 0, start + 55 <= count, bytes[start] == UInt8(ascii: "0"), bytes[start + 1] == UInt8(ascii: "0"),
+                !isWordByte(before: start, in: bytes), let parent = traceparent(bytes, start)
             {
                 return parent
             }
-            let lowered = byte | 0x20
-            if lowered == UInt8(ascii: "t") || lowered == UInt8(ascii: "s"), !isWordByte(before: index, in: bytes) {
-                if let (isTrace, valueStart) = key(bytes, index) {
-                    if isTrace, found.traceID == nil, valueStart + 32 <= count, !isHexByte(at: valueStart + 32, in: bytes),
-                        let id = TraceID(hexBytes: UnsafeRawBufferPointer(rebasing: bytes[valueStart..<(valueStart + 32)])), id.isValid
-                    {
-                        found.traceID = id
-                    } else if !isTrace, found.spanID == nil, valueStart + 16 <= count, !isHexByte(at: valueStart + 16, in: bytes),
-                        let id = SpanID(hexBytes: UnsafeRawBufferPointer(rebasing: bytes[valueStart..<(valueStart + 16)])), id.isValid
-                    {
-                        found.spanID = id
-                    }
-                    index = valueStart
-                    continue
+            position = dash + 1
+        }
+        var found = TextTraceContext()
+        for separator in [UInt8(ascii: "="), UInt8(ascii: ":")] {
+            position = 0
+            while position < count, let hit = memchr(base + position, Int32(separator), count - position) {
+                let index = UnsafeRawPointer(hit) - base
+                position = index + 1
+                guard let (isTrace, valueStart) = key(endingAt: index, in: bytes) else { continue }
+                if isTrace, found.traceID == nil, valueStart + 32 <= count, !isHexByte(at: valueStart + 32, in: bytes),
+                    let id = TraceID(hexBytes: UnsafeRawBufferPointer(rebasing: bytes[valueStart..<(valueStart + 32)])), id.isValid
+                {
+                    found.traceID = id
+                } else if !isTrace, found.spanID == nil, valueStart + 16 <= count, !isHexByte(at: valueStart + 16, in: bytes),
+                    let id = SpanID(hexBytes: UnsafeRawBufferPointer(rebasing: bytes[valueStart..<(valueStart + 16)])), id.isValid
+                {
+                    found.spanID = id
                 }
             }
-            index += 1
         }
         return found.traceID == nil ? nil : found
     }
@@ -64,23 +76,37 @@ public struct TextTraceContext: Sendable, Hashable {
         return TextTraceContext(traceID: traceID, spanID: spanID, flags: flags)
     }
 
-    /// Matches `trace_id`, `trace-id`, `traceid`, `span_id`, … then `=` or `:`, an optional
-    /// quote; returns which key and where the value starts.
-    private static func key(_ bytes: UnsafeRawBufferPointer, _ start: Int) -> (Bool, Int)? {
-        let isTrace = bytes[start] | 0x20 == UInt8(ascii: "t")
-        let word: StaticString = isTrace ? "trace" : "span"
-        var index = start
-        for offset in 0..<word.utf8CodeUnitCount {
-            guard index < bytes.count, bytes[index] | 0x20 == word.utf8Start[offset] else { return nil }
-            index += 1
+    /// Matches `trace_id`, `trace-id`, `traceid`, `span_id`, … (any case, a word of its own)
+    /// ending just before the `=` or `:` at `separator`; returns which key and where the
+    /// value starts (after an optional quote).
+    private static func key(endingAt separator: Int, in bytes: UnsafeRawBufferPointer) -> (Bool, Int)? {
+        var index = separator - 2
+        guard index >= 4, bytes[index] | 0x20 == UInt8(ascii: "i"), bytes[index + 1] | 0x20 == UInt8(ascii: "d") else { return nil }
+        if bytes[index - 1] == UInt8(ascii: "_") || bytes[index - 1] == UInt8(ascii: "-") { index -= 1 }
+        let isTrace: Bool
+        if matches("trace", endingAt: index, in: bytes) {
+            isTrace = true
+            index -= 5
+        } else if matches("span", endingAt: index, in: bytes) {
+            isTrace = false
+            index -= 4
+        } else {
+            return nil
         }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "_") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard index + 3 <= bytes.count, bytes[index] | 0x20 == UInt8(ascii: "i"), bytes[index + 1] | 0x20 == UInt8(ascii: "d"),
-            bytes[index + 2] == UInt8(ascii: "=") || bytes[index + 2] == UInt8(ascii: ":")
-        else { return nil }
-        index += 3
-        if index < bytes.count, bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "'") { index += 1 }
-        return (isTrace, index)
+        guard !isWordByte(before: index, in: bytes) else { return nil }
+        var value = separator + 1
+        if value < bytes.count, bytes[value] == UInt8(ascii: "\"") || bytes[value] == UInt8(ascii: "'") { value += 1 }
+        return (isTrace, value)
+    }
+
+    /// `word` (lowercase ASCII) in any case just before `end`.
+    private static func matches(_ word: StaticString, endingAt end: Int, in bytes: UnsafeRawBufferPointer) -> Bool {
+        let length = word.utf8CodeUnitCount
+        guard end >= length else { return false }
+        for offset in 0..<length where bytes[end - length + offset] | 0x20 != word.utf8Start[offset] {
+            return false
+        }
+        return true
     }
 
     private static func isWordByte(before index: Int, in bytes: UnsafeRawBufferPointer) -> Bool {

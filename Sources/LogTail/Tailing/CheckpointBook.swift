@@ -48,11 +48,13 @@ public final class CheckpointBook: Sendable {
 
     /// The stored offset of the file `observation` describes, if a checkpoint has it: matched
     /// by fingerprint, a provisional one by dev+inode and content (`FileIdentity.sameContent`),
-    /// else by content alone when the stored file's inode is nowhere to be seen (`isObserved`
-    /// false): a copy made by copytruncate while the agent was down resumes where the original
-    /// stopped. No reader may be open on the entry already.
+    /// else by content alone when the stored file itself is nowhere to be seen (`isObserved`
+    /// false: no observed file has its dev+inode *and* content): a copy made by copytruncate
+    /// while the agent was down resumes where the original stopped. (The original's inode is
+    /// still there after copytruncate, truncated: by inode alone the copy would be read from
+    /// 0 again.) No reader may be open on the entry already.
     public func storedOffset(
-        for observation: FileObservation, isObserved: (_ device: UInt64, _ inode: UInt64) -> Bool
+        for observation: FileObservation, isObserved: (_ stored: Fingerprint) -> Bool
     ) -> (fingerprint: Fingerprint, offset: UInt64)? {
         state.withLock { state in
             guard let store = state.store else { return nil }
@@ -68,11 +70,24 @@ public final class CheckpointBook: Sendable {
             guard current.isStable else { return nil }
             for (fingerprint, entry) in store.entries
             where !open.contains(fingerprint) && fingerprint.isStable && fingerprint.checksum == current.checksum
-                && fingerprint.length == current.length && !isObserved(fingerprint.device, fingerprint.inode)
+                && fingerprint.length == current.length && !isObserved(fingerprint)
             {
                 return (fingerprint, entry.offset)
             }
             return nil
+        }
+    }
+
+    /// A stored provisional fingerprint (a file that was short) with this dev+inode, not open:
+    /// the caller checksums as many first bytes of the file now there (`FileObservation.prefix`)
+    /// so `storedOffset` can tell "the short file grew" from "another file in that inode".
+    public func storedProvisional(device: UInt64, inode: UInt64) -> Fingerprint? {
+        state.withLock { state in
+            guard let store = state.store else { return nil }
+            let open = Set(state.readers.values.map(\.fingerprint))
+            return store.entries.keys.first {
+                !$0.isStable && $0.device == device && $0.inode == inode && !open.contains($0)
+            }
         }
     }
 

@@ -84,6 +84,12 @@ public final class DirectoryWatcher {
                     let length = Int(raw.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self))
                     let nameBytes = UnsafeRawBufferPointer(rebasing: raw[(offset + header)..<min(n, offset + header + length)])
                     offset += header + length
+                    if mask & UInt32(IN_IGNORED) != 0, let directory = directoriesByWatch.removeValue(forKey: wd) {
+                        // The kernel dropped the watch (directory deleted or unmounted):
+                        // forget it, or `watch` would think a recreated directory is
+                        // still watched and never add it again.
+                        watchesByDirectory[directory] = nil
+                    }
                     if mask & UInt32(IN_Q_OVERFLOW) != 0 || mask & UInt32(IN_IGNORED) != 0 {
                         changes.rescan = true
                         continue

@@ -13,8 +13,10 @@ import Telemetry
 /// `streamBase` (0, the stored checkpoint, or the end with `start_at: end`). Every framed line
 /// knows the stream position just past its newline, so a batch's checkpoint offset is that of
 /// the last line whose record is in it — never past a line still carried, joined or
-/// reassembled. For UTF-16 files the framer sees transcoded bytes; their positions map back to
-/// file offsets at chunk boundaries (conservatively: a crash re-reads at most one chunk).
+/// reassembled. For UTF-16 files the framer sees transcoded bytes; the file offset after each
+/// transcoded newline is recorded as the chunk is transcoded, so checkpoints stay exact and
+/// always at a line start (a chunk end may fall mid-line: resuming there would emit the rest
+/// of a line as a record of its own).
 final class FileReader {
     enum State: Equatable {
         case active
@@ -51,7 +53,8 @@ final class FileReader {
     private var decoder: LogDecoder
     private var utf16: UTF16LEDecoder?
     private var transcoded: [UInt8] = []
-    /// UTF-16: (stream position, file offset) at recent chunk ends, oldest first.
+    /// UTF-16: (stream position, file offset) of recent line starts (just past a newline, or
+    /// after a flushed partial line), oldest first.
     private var boundaries: Deque<(stream: Int, file: UInt64)> = []
     private var lines = LineBatch()
     private var joined = LineBatch()
@@ -94,6 +97,14 @@ final class FileReader {
             throw TailProblemError(path: path, operation: "open (file replaced since the scan)", errno: ESTALE)
         }
         fd = descriptor
+    }
+
+    /// The open file's current size (nil when closed or fstat fails).
+    func sizeOnDisk() -> UInt64? {
+        guard fd >= 0 else { return nil }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        return UInt64(max(st.st_size, 0))
     }
 
     func closeFile() {
@@ -151,10 +162,13 @@ final class FileReader {
         let counts: FramingCounts
         if var transcoder = utf16 {
             transcoded.removeAll(keepingCapacity: true)
+            let carriedIn = transcoder.pendingInputBytes
             stats.invalidUTF8 += transcoder.decode(chunk, into: &transcoded)
             utf16 = transcoder
+            recordLineStarts(
+                streamStart: framer.consumedBytes, fileStart: readOffset - UInt64(n + carriedIn),
+                inputBytes: UInt64(n + carriedIn - transcoder.pendingInputBytes))
             counts = framer.frame(transcoded, into: &lines, now: now)
-            boundaries.append((framer.consumedBytes, readOffset - UInt64(transcoder.pendingInputBytes)))
         } else {
             counts = framer.frame(chunk, into: &lines, now: now)
         }
@@ -168,6 +182,10 @@ final class FileReader {
         lines.removeAll()
         let counts = framer.flush(now: now, into: &lines)
         record(counts, &stats)
+        if let transcoder = utf16, !lines.isEmpty {
+            // The flushed partial line ends where the transcoded input ends: a line start too.
+            boundaries.append((framer.consumedBytes, readOffset - UInt64(transcoder.pendingInputBytes)))
+        }
         let joinerWaiting = joiner.map { $0.pendingLineCount > 0 } ?? false
         guard !lines.isEmpty || joinerWaiting else { return nil }
         let result = decodeLines(now: now, observed: observed, stats: &stats, flushJoiner: true)
@@ -243,6 +261,22 @@ final class FileReader {
             while boundaries.count > 1, boundaries[1].stream <= safeEnd { boundaries.removeFirst() }
         }
         return (records, reported)
+    }
+
+    /// UTF-16: records the file offset just past every newline of the chunk in `transcoded`.
+    /// Each UTF-8 sequence of the output comes from one UTF-16 unit (2 bytes) or a surrogate
+    /// pair (4 bytes), U+FFFD for a lone surrogate included; the only input without output is
+    /// a byte-order mark, at the very start, so input not accounted for precedes the output.
+    /// `fileStart`: offset of the first input byte (carried-over bytes included).
+    private func recordLineStarts(streamStart: Int, fileStart: UInt64, inputBytes: UInt64) {
+        let first = boundaries.count
+        var walked: UInt64 = 0
+        for (index, byte) in transcoded.enumerated() {
+            if byte & 0xC0 != 0x80 { walked += byte >= 0xF0 ? 4 : 2 }
+            if byte == 0x0A { boundaries.append((streamStart + index + 1, walked)) }
+        }
+        let base = fileStart + (inputBytes > walked ? inputBytes - walked : 0)
+        for index in first..<boundaries.count { boundaries[index].file += base }
     }
 
     private func fileOffset(forStream position: Int) -> UInt64 {

@@ -35,6 +35,12 @@ public final class FileTailer {
     private var turn: UInt64 = 0
     private var scans = 0
     private var openCount = 0
+    /// Content that was truncated or overwritten in place lately, and how far it had been
+    /// framed: a copy of it (copytruncate's rotated file) resumes there. Kept two scans.
+    private var retired: [(fingerprint: Fingerprint, offset: UInt64, scan: Int)] = []
+    /// Readers whose file was deleted and whose inode now belongs to another file (see
+    /// `supersede`): out of `readers`, their last lines go out with the next housekeeping.
+    private var superseded: [FileReader] = []
     private let buffer: UnsafeMutableRawBufferPointer
     private let monotonic: () -> ContinuousClock.Instant
     private let wall: () -> Timestamp
@@ -124,13 +130,15 @@ public final class FileTailer {
         let byInode = Dictionary(readers.map { (DevIno($0.fingerprint), $0) }, uniquingKeysWith: { first, _ in first })
         // Where each reader had framed to before anything restarts: a copy resumes there.
         let framed = Dictionary(uniqueKeysWithValues: readers.map { ($0.id, $0.framedOffset) })
-        let observedInodes = Set(observations.map { DevIno($0.fingerprint) })
+        let observedByInode = Dictionary(observations.map { (DevIno($0.fingerprint), $0) }, uniquingKeysWith: { first, _ in first })
 
+        // In-place changes first, so that a copy found in this scan (`new`, `copied`) can
+        // resume where the content it copies was left, whatever order the walk found them in.
+        var added: [(FileObservation, FileChange)] = []
         for (observation, change) in result.changes {
             switch change {
-            case .new:
-                addReader(observation, firstScan: firstScan, observedInodes: observedInodes, now: now)
-                report.added.append(observation.path)
+            case .new, .copied, .replaced:
+                added.append((observation, change))
             case .unchanged(let grown):
                 guard let reader = byInode[DevIno(observation.fingerprint)] else { continue }
                 refresh(reader, observation)
@@ -142,33 +150,44 @@ public final class FileTailer {
                 reader.atEOF = false
                 stats.rotations += 1
                 report.rotated.append((previous.path, observation.path))
-            case .copied(let previous):
-                guard let original = byInode[DevIno(previous.fingerprint)] else { continue }
-                let offset = min(framed[original.id] ?? 0, observation.size)
-                let copy = makeReader(observation, offset: offset, now: now)
-                book.open(reader: copy.id, generation: copy.generation, fingerprint: observation.fingerprint, path: observation.path, offset: offset)
-                report.added.append(observation.path)
             case .truncated:
                 guard let reader = byInode[DevIno(observation.fingerprint)] else { continue }
-                activateShadows(of: reader, at: framed[reader.id] ?? 0)
+                if supersede(reader, by: observation) {
+                    added.append((observation, .new))
+                    continue
+                }
+                retire(reader, framedTo: framed[reader.id] ?? 0)
                 restart(reader, observation)
                 stats.truncations += 1
                 report.truncated.append(observation.path)
             case .inodeReused:
+                // New content in a known inode — another file, or a copytruncate whose file
+                // grew past the old offset before this scan. Either way the old content may
+                // have a copy: retire it like a truncation.
                 guard let reader = byInode[DevIno(observation.fingerprint)] else { continue }
+                if supersede(reader, by: observation) {
+                    added.append((observation, .new))
+                    continue
+                }
+                retire(reader, framedTo: framed[reader.id] ?? 0)
                 if reader.path != observation.path { reader.rename(to: observation.path) }
                 restart(reader, observation)
                 report.replaced.append(observation.path)
-            case .replaced:
-                // The file that was at this path is handled by its own observation or in `gone`.
-                addReader(observation, firstScan: false, observedInodes: observedInodes, now: now)
-                report.replaced.append(observation.path)
             }
         }
+        for (observation, change) in added {
+            // `replaced`: the file that was at this path is handled by its own observation or in `gone`.
+            addReader(observation, firstScan: firstScan && change == .new, observedByInode: observedByInode, now: now)
+            if case .replaced = change { report.replaced.append(observation.path) } else { report.added.append(observation.path) }
+        }
+        retired.removeAll { scans - $0.scan > 2 }
         for gone in result.gone {
             guard let reader = byInode[DevIno(gone.fingerprint)], problems[gone.path] == nil else { continue }
             if reader.state == .active {
                 reader.state = .leaving(since: now)
+                // No scan sees this file any more: lines written to it between the rename
+                // (or deletion) and this scan are only found by reading it once more.
+                reader.atEOF = false
                 report.leaving.append(reader.path)
             }
             if case .shadow = reader.state { remove(reader) }
@@ -183,13 +202,53 @@ public final class FileTailer {
             device = fingerprint.device
             inode = fingerprint.inode
         }
-        init(device: UInt64, inode: UInt64) {
-            self.device = device
-            self.inode = inode
+    }
+
+    /// New content in a tracked inode at another path, the reader closed (evicted for the
+    /// open-file cap): its file was deleted and the freed inode number given to a new file
+    /// (ext4 does so at once) — not a truncation or rewrite of the tracked file. Restarting
+    /// the reader at 0 on it would read a copytruncate copy a second time; instead the new
+    /// file is added like any other (copies recognised) and the old reader is let go. (An
+    /// open reader keeps its inode from being freed: there the content really changed.)
+    private func supersede(_ reader: FileReader, by observation: FileObservation) -> Bool {
+        guard !reader.isOpen, reader.path != observation.path else { return false }
+        guard let index = readers.firstIndex(where: { $0 === reader }) else { return false }
+        readers.remove(at: index)
+        if cursor > index { cursor -= 1 }
+        if case .shadow = reader.state {
+            return true  // never read: nothing to finish, no checkpoint
+        }
+        if reader.knownSize > reader.readOffset {
+            stats.unreadBytesLost += Int(reader.knownSize - reader.readOffset)
+        }
+        superseded.append(reader)
+        return true
+    }
+
+    /// The reader's content is about to be replaced (truncation, inode reuse): shadows of it
+    /// take over at `offset`, and a copy found later resumes there too.
+    private func retire(_ reader: FileReader, framedTo offset: UInt64) {
+        activateShadows(of: reader, at: offset)
+        if reader.fingerprint.isStable, reader.state == .active {
+            retired.append((reader.fingerprint, offset, scans))
         }
     }
 
-    private func addReader(_ observation: FileObservation, firstScan: Bool, observedInodes: Set<DevIno>, now: ContinuousClock.Instant) {
+    private func addReader(
+        _ observation: FileObservation, firstScan: Bool, observedByInode: [DevIno: FileObservation], now: ContinuousClock.Instant
+    ) {
+        // A copy of content just truncated or overwritten: resume where that was framed to.
+        if observation.fingerprint.isStable,
+            let index = retired.firstIndex(where: {
+                $0.fingerprint.checksum == observation.fingerprint.checksum && $0.fingerprint.length == observation.fingerprint.length
+            })
+        {
+            let offset = min(retired[index].offset, observation.size)
+            retired.remove(at: index)
+            let copy = makeReader(observation, offset: offset, now: now)
+            book.open(reader: copy.id, generation: copy.generation, fingerprint: observation.fingerprint, path: observation.path, offset: offset)
+            return
+        }
         // A copy of a file being read (copytruncate between the copy and the truncation, or
         // `cp` for a backup): same first bytes, another inode. Not read twice.
         // A new file that merely starts with the same header is smaller than what was already
@@ -206,9 +265,28 @@ public final class FileTailer {
             shadow.state = .shadow(of: original.id)
             return
         }
+        var observation = observation
+        let current = observation.fingerprint
+        if let provisional = book.storedProvisional(device: current.device, inode: current.inode),
+            current.length > provisional.length, observation.prefix?.length != provisional.length,
+            let again = try? configuration.fingerprinter.fingerprint(path: observation.path, prefixOf: provisional),
+            DevIno(again.fingerprint) == DevIno(current)
+        {
+            // A checkpoint of a short file in this inode (after a restart: no reader has it):
+            // without the checksum of its length of this file, a file rewritten in place or a
+            // new file in the reused inode would count as the short one grown and be read
+            // from the short one's offset, losing its first lines.
+            observation.prefix = again.prefix
+        }
         var offset: UInt64 = 0
         var stored: Fingerprint?
-        if let found = book.storedOffset(for: observation, isObserved: { observedInodes.contains(DevIno(device: $0, inode: $1)) }) {
+        // A stored file counts as still there only with its content: after copytruncate its
+        // inode is still there, truncated, and the copy must take its entry over.
+        let isObserved = { (stored: Fingerprint) -> Bool in
+            guard let seen = observedByInode[DevIno(stored)] else { return false }
+            return FileIdentity.sameContent(stored: stored, current: seen.fingerprint, prefix: seen.prefix)
+        }
+        if let found = book.storedOffset(for: observation, isObserved: isObserved) {
             stored = found.fingerprint
             // Larger than the file: it was truncated while the agent was not looking.
             offset = found.offset <= observation.size ? found.offset : 0
@@ -277,16 +355,25 @@ public final class FileTailer {
     /// Reads one chunk from the next file with unread bytes (round robin). Nil when every
     /// file is at its end or waiting for a free descriptor.
     public func nextBatch() -> TailBatch? {
-        let count = readers.count
-        guard count > 0 else { return nil }
-        for _ in 0..<count {
+        guard !readers.isEmpty else { return nil }
+        // One pass over the readers, extended when a file reaches its end while another
+        // waited for a descriptor: the caught-up file can now be closed for it. Without
+        // this, open files woken by every poll tick would hit their end only after the
+        // waiting files were passed over, and the waiting files would never be read.
+        var budget = readers.count
+        var waitingForDescriptor = false
+        while budget > 0 {
+            budget -= 1
             if cursor >= readers.count { cursor = 0 }
             let reader = readers[cursor]
             cursor += 1
             if case .shadow = reader.state { continue }
             guard reader.hasUnread else { continue }
             if !reader.isOpen {
-                guard freeDescriptor() else { continue }
+                guard freeDescriptor() else {
+                    waitingForDescriptor = true
+                    continue
+                }
                 do {
                     try reader.openFile()
                     openCount += 1
@@ -307,6 +394,21 @@ public final class FileTailer {
             do {
                 switch try reader.read(into: buffer, now: monotonic(), observed: wall(), stats: &stats) {
                 case .endOfFile:
+                    // Shorter than what was read: truncated since (copytruncate, `> file`).
+                    // Start over now, not at the next scan, before new lines pass the old
+                    // offset and make the truncation look like growth.
+                    if let size = reader.sizeOnDisk(), size < reader.readOffset,
+                        let observation = try? configuration.fingerprinter.fingerprint(fd: reader.fd, path: reader.path)
+                    {
+                        retire(reader, framedTo: reader.framedOffset)
+                        restart(reader, observation)
+                        stats.truncations += 1
+                    }
+                    if waitingForDescriptor {
+                        // Ends: each reader reaches its end once before it is read again.
+                        waitingForDescriptor = false
+                        budget = readers.count
+                    }
                     continue
                 case .data(let records, let checkpoint, let bytes):
                     return TailBatch(path: reader.path, records: records, ticket: book.issue(reader: reader.id, end: checkpoint), bytesRead: bytes)
@@ -333,10 +435,25 @@ public final class FileTailer {
                 batches.append(TailBatch(path: reader.path, records: flushed.records, ticket: book.issue(reader: reader.id, end: flushed.checkpoint), bytesRead: 0))
             }
         }
+        for reader in superseded {
+            let last = reader.finish(observed: observed, stats: &stats)
+            batches.append(TailBatch(path: reader.path, records: last.records, ticket: book.issue(reader: reader.id, end: last.checkpoint), bytesRead: 0))
+            activateShadows(of: reader, at: reader.readOffset)
+            book.close(reader: reader.id)
+            stats.filesReleased += 1
+        }
+        superseded.removeAll()
         for reader in readers {
             guard case .leaving(let since) = reader.state else { continue }
             if reader.isOpen {
                 guard !reader.hasUnread, now - max(since, reader.lastDataAt) >= configuration.rotateWait else { continue }
+                // A last look before letting go: a writer's final lines after our last read
+                // would otherwise be dropped (no scan or watch event names this file now).
+                if let size = reader.sizeOnDisk(), size > reader.readOffset {
+                    reader.knownSize = size
+                    reader.atEOF = false
+                    continue
+                }
             } else if reader.knownSize > reader.readOffset {
                 stats.unreadBytesLost += Int(reader.knownSize - reader.readOffset)
             }
