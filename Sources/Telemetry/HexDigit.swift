@@ -5,14 +5,23 @@ public enum HexDigit {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 
-    /// 16 digits of `value`, most significant first.
+    /// 16 digits of `value`, most significant first: all nibbles spread to bytes and turned
+    /// into ASCII at once, then one append.
     public static func append(_ value: UInt64, to out: inout [UInt8]) {
-        var shift: UInt64 = 60
-        while true {
-            out.append(lowercase(UInt8(truncatingIfNeeded: value >> shift) & 0xF))
-            if shift == 0 { break }
-            shift -= 4
-        }
+        var digits = (ascii(UInt32(truncatingIfNeeded: value >> 32)), ascii(UInt32(truncatingIfNeeded: value)))
+        withUnsafeBytes(of: &digits) { out.append(contentsOf: $0) }
+    }
+
+    /// Eight lowercase hex digits of `value` as bytes in memory order (most significant first).
+    @inline(__always)
+    private static func ascii(_ value: UInt32) -> UInt64 {
+        var v = UInt64(value)
+        v = (v | v << 16) & 0x0000_FFFF_0000_FFFF
+        v = (v | v << 8) & 0x00FF_00FF_00FF_00FF
+        v = (v | v << 4) & 0x0F0F_0F0F_0F0F_0F0F  // nibble i (from the low end) in byte i
+        let letters = ((v &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101  // 1 where nibble ≥ 10
+        let text = v &+ 0x3030_3030_3030_3030 &+ letters &* 39  // "a" − "0" − 10 = 39
+        return text.byteSwapped.littleEndian  // most significant nibble first in memory
     }
 
     /// A trace id as a quoted 32-digit JSON string.
@@ -41,20 +50,18 @@ public enum HexDigit {
     /// anything else. Not generic, so callers in other modules get the specialised loop.
     public static func parse(_ bytes: UnsafeRawBufferPointer, from start: Int, count: Int) -> UInt64? {
         guard start >= 0, count <= 16, start + count <= bytes.count else { return nil }
+        // Branch-free: ids are random hex, so a digit-or-letter branch mispredicts often.
         var value: UInt64 = 0
+        var invalid: UInt8 = 0
         for index in start..<(start + count) {
             let byte = bytes[index]
-            let nibble: UInt8
-            if byte &- UInt8(ascii: "0") < 10 {
-                nibble = byte &- UInt8(ascii: "0")
-            } else if (byte | 0x20) &- UInt8(ascii: "a") < 6 {
-                nibble = (byte | 0x20) &- UInt8(ascii: "a") &+ 10
-            } else {
-                return nil
-            }
-            value = value << 4 | UInt64(nibble)
+            let digit = byte &- UInt8(ascii: "0")
+            let letter = (byte | 0x20) &- UInt8(ascii: "a")
+            let isDigit = digit < 10
+            invalid |= (isDigit ? 0 : 1) & (letter < 6 ? 0 : 1)
+            value = value << 4 | UInt64(isDigit ? digit : letter &+ 10)
         }
-        return value
+        return invalid == 0 ? value : nil
     }
 
     /// Hex digits of either case; nil on anything else.

@@ -21,6 +21,19 @@ public enum JSONString {
         var runStart = 0
         var index = 0
         while index < bytes.count {
+            // Eight plain printable ASCII bytes at a time (the usual log text).
+            if let base = bytes.baseAddress {
+                while index + 8 <= bytes.count {
+                    let word = ByteWord.load(UnsafeRawPointer(base), index)
+                    if ByteWord.hasHighBit(word) || ByteWord.hasLess(than: 0x20, in: word) || ByteWord.has(0x7F, in: word)
+                        || ByteWord.has(UInt8(ascii: "\""), in: word) || ByteWord.has(UInt8(ascii: "\\"), in: word)
+                    {
+                        break
+                    }
+                    index += 8
+                }
+                if index >= bytes.count { break }
+            }
             let byte = bytes[index]
             if byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
                 index += 1

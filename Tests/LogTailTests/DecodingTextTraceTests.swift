@@ -37,4 +37,24 @@ import Telemetry
         #expect(TextTraceContext.find(in: Array("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-0".utf8)) == nil)
         #expect(TextTraceContext.find(in: [UInt8]()) == nil)
     }
+
+    /// The scan looks eight bytes at a time and byte by byte at the end of a line: every
+    /// offset of the key, the separator and the traceparent must be found alike.
+    @Test func findsTokensAtEveryOffset() {
+        let trace = "4bf92f3577b34da6a3ce929d0e0e4736", span = "00f067aa0ba902b7"
+        for pad in 0..<17 {
+            let prefix = String(repeating: "x", count: pad) + " "
+            for (key, separator) in [("trace_id", "="), ("TraceId", ":"), ("trace-id", "=\""), ("traceid", ":'")] {
+                let line = prefix + "\(key)\(separator)\(trace) span_id=\(span)"
+                let found = TextTraceContext.find(in: Array(line.utf8))
+                #expect(found?.traceID?.hex == trace, "\(line)")
+                #expect(found?.spanID?.hex == span, "\(line)")
+            }
+            let parent = prefix + "trace_id=\(String(repeating: "1", count: 32)) traceparent=00-\(trace)-\(span)-01"
+            let found = TextTraceContext.find(in: Array(parent.utf8))
+            #expect(found?.traceID?.hex == trace, "a traceparent wins: \(parent)")
+            #expect(found?.flags == 1)
+            #expect(TextTraceContext.find(in: Array((prefix + "mytrace_id=\(trace)").utf8)) == nil, "not a word of its own")
+        }
+    }
 }

@@ -40,3 +40,40 @@ import Telemetry
         #expect(epoch("99999999999999999999") == nil)
     }
 }
+
+/// The digit writers every encoder uses (Telemetry), checked against the standard library's
+/// own formatting over edge and random values.
+@Suite("Digit writers")
+struct DigitWriterTests {
+    @Test func hexDigitsMatchTheStandardLibrary() {
+        var generator = SystemRandomNumberGenerator()
+        let values: [UInt64] = [0, 1, 9, 10, 15, 16, 0xDEAD_BEEF, 0x0123_4567_89AB_CDEF, .max] + (0..<200).map { _ in generator.next() }
+        for value in values {
+            var out: [UInt8] = [UInt8(ascii: "x")]
+            HexDigit.append(value, to: &out)
+            let expected = "x" + String(repeating: "0", count: 16 - String(value, radix: 16).count) + String(value, radix: 16)
+            #expect(String(decoding: out, as: UTF8.self) == expected)
+            let parsed = out.withUnsafeBytes { HexDigit.parse($0, from: 1, count: 16) }
+            #expect(parsed == value)
+            let upper = Array(String(decoding: out[1...], as: UTF8.self).uppercased().utf8)
+            #expect(upper.withUnsafeBytes { HexDigit.parse($0, from: 0, count: 16) } == value)
+        }
+        for bad in ["0123456789abcdeg", "g000000000000000", "000000000000000/", "00000000:0000000", "0000000 00000000"] {
+            #expect(Array(bad.utf8).withUnsafeBytes { HexDigit.parse($0, from: 0, count: 16) } == nil, "\(bad)")
+        }
+    }
+
+    @Test func decimalDigitsMatchTheStandardLibrary() {
+        var generator = SystemRandomNumberGenerator()
+        let values: [UInt64] = [0, 1, 9, 10, 99, 100, 1_000_000_000, .max] + (0..<200).map { _ in generator.next() >> (generator.next() % 64) }
+        for value in values {
+            for width in [1, 2, 4, 9, 20, 24, 30] {
+                var out: [UInt8] = [UInt8(ascii: "x")]
+                DecimalDigits.append(value, minimumWidth: width, to: &out)
+                let digits = String(value)
+                let expected = "x" + String(repeating: "0", count: max(0, width - digits.count)) + digits
+                #expect(String(decoding: out, as: UTF8.self) == expected)
+            }
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import Telemetry
 /// A byte range inside the scanned line: a key or a value of the top-level object.
 /// For strings the range excludes the quotes and `hasEscapes` says whether it must go
 /// through `JSONObjectScanner.unescape` before use.
@@ -139,6 +140,19 @@ public enum JSONObjectScanner {
         var index = start + 1
         var hasEscapes = false
         while index < bytes.count {
+            // Skip eight ordinary string bytes at a time: no quote, backslash or control byte.
+            if let base = bytes.baseAddress {
+                while index + 8 <= bytes.count {
+                    let word = ByteWord.load(base, index)
+                    if ByteWord.has(UInt8(ascii: "\""), in: word) || ByteWord.has(UInt8(ascii: "\\"), in: word)
+                        || ByteWord.hasLess(than: 0x20, in: word)
+                    {
+                        break
+                    }
+                    index += 8
+                }
+                if index >= bytes.count { break }
+            }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 return JSONToken(kind: .string, start: start + 1, end: index, hasEscapes: hasEscapes)

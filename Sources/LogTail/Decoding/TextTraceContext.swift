@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
 import Telemetry
 
 /// Trace context found in a plain-text log line: a W3C traceparent
@@ -23,30 +18,47 @@ public struct TextTraceContext: Sendable, Hashable {
 
     /// Nil when the line names no valid (non-zero) trace id.
     ///
-    /// Runs on every text line, so it looks only where a match can be: `memchr` for the
-    /// `-` after a traceparent's `00`, and for the `=` / `:` after a key's `id`, checking
-    /// the few bytes around each hit (most lines have none, or a handful).
+    /// Runs on every text line, so it looks eight bytes at a time for the only two places a
+    /// match can start — a `0` followed by `-` (a traceparent's `00-`) and a `d` or `D`
+    /// followed by `=` or `:` (the end of `…id=`) — and checks the bytes around each one.
+    /// Most lines have none.
     public static func find(in bytes: UnsafeRawBufferPointer) -> TextTraceContext? {
         guard let base = bytes.baseAddress, bytes.count >= 20 else { return nil }
         let count = bytes.count
-        var position = 0
-        while position < count, let hit = memchr(base + position, Int32(UInt8(ascii: "-")), count - position) {
-            let dash = UnsafeRawPointer(hit) - base
-            let start = dash - 2
-            if start >= 0, start + 55 <= count, bytes[start] == UInt8(ascii: "0"), bytes[start + 1] == UInt8(ascii: "0"),
-                !isWordByte(before: start, in: bytes), let parent = traceparent(bytes, start)
-            {
-                return parent
-            }
-            position = dash + 1
-        }
         var found = TextTraceContext()
-        for separator in [UInt8(ascii: "="), UInt8(ascii: ":")] {
-            position = 0
-            while position < count, let hit = memchr(base + position, Int32(separator), count - position) {
-                let index = UnsafeRawPointer(hit) - base
-                position = index + 1
-                guard let (isTrace, valueStart) = key(endingAt: index, in: bytes) else { continue }
+        var index = 0
+        while index + 1 < count {
+            var candidates: UInt64
+            var span: Int
+            if index + 9 <= count {
+                let word = ByteWord.load(base, index)
+                let next = ByteWord.load(base, index + 1)
+                let separator = ByteWord.matches(UInt8(ascii: "="), in: next) | ByteWord.matches(UInt8(ascii: ":"), in: next)
+                candidates =
+                    (ByteWord.matches(UInt8(ascii: "d"), in: ByteWord.lowercased(word)) & separator)
+                    | (ByteWord.matches(UInt8(ascii: "0"), in: word) & ByteWord.matches(UInt8(ascii: "-"), in: next))
+                span = 8
+            } else {
+                let byte = bytes[index], next = bytes[index + 1]
+                let keyEnd = byte | 0x20 == UInt8(ascii: "d") && (next == UInt8(ascii: "=") || next == UInt8(ascii: ":"))
+                let dash = byte == UInt8(ascii: "0") && next == UInt8(ascii: "-")
+                candidates = keyEnd || dash ? 0x80 : 0
+                span = 1
+            }
+            while candidates != 0 {
+                let position = index + candidates.trailingZeroBitCount / 8
+                candidates &= candidates &- 1
+                if bytes[position] == UInt8(ascii: "0") {
+                    // A traceparent wins over separate tokens wherever they are.
+                    let start = position - 1
+                    if start >= 0, start + 55 <= count, bytes[start] == UInt8(ascii: "0"), !isWordByte(before: start, in: bytes),
+                        let parent = traceparent(bytes, start)
+                    {
+                        return parent
+                    }
+                    continue
+                }
+                guard let (isTrace, valueStart) = key(endingAt: position + 1, in: bytes) else { continue }
                 if isTrace, found.traceID == nil, valueStart + 32 <= count, !isHexByte(at: valueStart + 32, in: bytes),
                     let id = TraceID(hexBytes: UnsafeRawBufferPointer(rebasing: bytes[valueStart..<(valueStart + 32)])), id.isValid
                 {
@@ -57,6 +69,7 @@ public struct TextTraceContext: Sendable, Hashable {
                     found.spanID = id
                 }
             }
+            index += span
         }
         return found.traceID == nil ? nil : found
     }
