@@ -28,15 +28,28 @@ public struct TextTraceContext: Sendable, Hashable {
         var found = TextTraceContext()
         var index = 0
         while index + 1 < count {
+            // Eight bytes per step: a cheap test for a `d` or a `-` at all (most words have
+            // neither), then the exact two-byte patterns only where one is.
             var candidates: UInt64
             var span: Int
             if index + 9 <= count {
                 let word = ByteWord.load(base, index)
                 let next = ByteWord.load(base, index + 1)
-                let separator = ByteWord.matches(UInt8(ascii: "="), in: next) | ByteWord.matches(UInt8(ascii: ":"), in: next)
-                candidates =
-                    (ByteWord.matches(UInt8(ascii: "d"), in: ByteWord.lowercased(word)) & separator)
-                    | (ByteWord.matches(UInt8(ascii: "0"), in: word) & ByteWord.matches(UInt8(ascii: "-"), in: next))
+                let lower = ByteWord.lowercased(word)
+                let maybeKey = ByteWord.has(UInt8(ascii: "d"), in: lower)
+                let maybeParent = ByteWord.has(UInt8(ascii: "-"), in: next)
+                if !maybeKey && !maybeParent {
+                    index += 8
+                    continue
+                }
+                candidates = 0
+                if maybeKey {
+                    let separator = ByteWord.matches(UInt8(ascii: "="), in: next) | ByteWord.matches(UInt8(ascii: ":"), in: next)
+                    candidates |= ByteWord.matches(UInt8(ascii: "d"), in: lower) & separator
+                }
+                if maybeParent {
+                    candidates |= ByteWord.matches(UInt8(ascii: "0"), in: word) & ByteWord.matches(UInt8(ascii: "-"), in: next)
+                }
                 span = 8
             } else {
                 let byte = bytes[index], next = bytes[index + 1]
