@@ -176,6 +176,31 @@ struct TailerRotationTests {
         expectExactlyOnce(h.bodies, 1...40)
     }
 
+    /// logrotate's copytruncate creates the copy empty and fills it in chunks; scans (on an
+    /// inotify create event) see it empty, then half written. Neither may make it a new file.
+    @Test(arguments: [0, 300, 2000])
+    func copytruncateWhoseCopyIsSeenWhileBeingWritten(visibleBytes: Int) throws {
+        let dir = try TemporaryDirectory("outrider-rot")
+        let path = dir.path + "/app.log"
+        let copy = path + ".1"
+        let h = TailerHarness(try tailerConfig(include: [dir.path + "/app.log*"]))
+        try TestFiles.append(path, seqLines(1...100))
+        h.scanAndPump()
+        try TestFiles.append(path, seqLines(101...110))  // only the copy will still have these
+        let content = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+        try TestFiles.append(copy, Array(content.prefix(visibleBytes)))
+        h.scanAndPump()  // the copy, as far as it is written
+        h.scanAndPump()
+        try TestFiles.append(copy, Array(content.dropFirst(visibleBytes)))
+        try TestFiles.truncate(path)
+        try TestFiles.append(path, seqLines(111...120))
+        h.scanAndPump()
+        h.scanAndPump()
+        h.clock.advance(.seconds(10))
+        h.scanAndPump()
+        expectExactlyOnce(h.bodies, 1...120)
+    }
+
     @Test func deleteAndRecreate() throws {
         let dir = try TemporaryDirectory("outrider-rot")
         let path = dir.path + "/app.log"

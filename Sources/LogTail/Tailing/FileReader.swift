@@ -39,6 +39,10 @@ final class FileReader {
     var knownSize: UInt64
     /// Nothing more to read until a scan or a watch event says the file changed.
     var atEOF = false
+    /// Found empty or short while the tailer runs: whether it is a copy of a file being read
+    /// (logrotate's copytruncate creates the copy empty, then fills it) is decided when it
+    /// first has data to read (`FileTailer.resolveIdentity`).
+    var identityPending = false
     private(set) var generation: UInt32 = 0
     var lastDataAt: ContinuousClock.Instant
     /// The last time this reader was given a turn (evicting the least recent open file).

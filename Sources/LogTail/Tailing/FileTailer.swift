@@ -225,6 +225,32 @@ public final class FileTailer {
         return true
     }
 
+    /// An open file now shorter than what was read was truncated: start over now rather than
+    /// at the next scan. True when it was.
+    @discardableResult
+    private func noticeTruncation(of reader: FileReader) -> Bool {
+        guard let size = reader.sizeOnDisk(), size < reader.readOffset,
+            let observation = try? configuration.fingerprinter.fingerprint(fd: reader.fd, path: reader.path)
+        else { return false }
+        retire(reader, framedTo: reader.framedOffset)
+        restart(reader, observation)
+        stats.truncations += 1
+        return true
+    }
+
+    /// A copy's content may belong to an open file truncated since its last read (the copy
+    /// is found first, by a create or modify event): notice the truncation now, so the copy
+    /// resumes where the original was instead of being read from 0.
+    private func noticeTruncations(matching fingerprint: Fingerprint) {
+        guard fingerprint.isStable else { return }
+        for reader in readers
+        where reader.state == .active && reader.isOpen && reader.fingerprint.isStable
+            && reader.fingerprint.checksum == fingerprint.checksum && DevIno(reader.fingerprint) != DevIno(fingerprint)
+        {
+            noticeTruncation(of: reader)
+        }
+    }
+
     /// The reader's content is about to be replaced (truncation, inode reuse): shadows of it
     /// take over at `offset`, and a copy found later resumes there too.
     private func retire(_ reader: FileReader, framedTo offset: UInt64) {
@@ -238,6 +264,7 @@ public final class FileTailer {
         _ observation: FileObservation, firstScan: Bool, observedByInode: [DevIno: FileObservation], now: ContinuousClock.Instant
     ) {
         // A copy of content just truncated or overwritten: resume where that was framed to.
+        noticeTruncations(matching: observation.fingerprint)
         if observation.fingerprint.isStable,
             let index = retired.firstIndex(where: {
                 $0.fingerprint.checksum == observation.fingerprint.checksum && $0.fingerprint.length == observation.fingerprint.length
@@ -250,17 +277,8 @@ public final class FileTailer {
             return
         }
         // A copy of a file being read (copytruncate between the copy and the truncation, or
-        // `cp` for a backup): same first bytes, another inode. Not read twice.
-        // A new file that merely starts with the same header is smaller than what was already
-        // read of the original; a copy is not (and a "copy" that grows is a live file: see
-        // `refresh`).
-        if observation.fingerprint.isStable,
-            let original = readers.first(where: {
-                $0.fingerprint.isStable && $0.fingerprint.checksum == observation.fingerprint.checksum
-                    && $0.fingerprint.length == observation.fingerprint.length && $0.state == .active
-                    && observation.size >= $0.readOffset
-            })
-        {
+        // `cp` for a backup): not read twice.
+        if let original = original(copiedAs: observation) {
             let shadow = makeReader(observation, offset: 0, now: now)
             shadow.state = .shadow(of: original.id)
             return
@@ -294,7 +312,92 @@ public final class FileTailer {
             offset = observation.size
         }
         let reader = makeReader(observation, offset: offset, now: now)
+        // Too short to know yet whether it copies a file being read: decided at its first read.
+        reader.identityPending = !firstScan && stored == nil && !observation.fingerprint.isStable
         book.open(reader: reader.id, generation: reader.generation, fingerprint: observation.fingerprint, replacing: stored, path: observation.path, offset: offset)
+    }
+
+    /// The active file `observation` is a copy of, if any: the same first bytes (a full
+    /// fingerprint) in another inode, and its last bytes so far equal to the original's at the
+    /// same offsets — so a copy still being written counts, and a new file that merely starts
+    /// with the same header as another does not.
+    private func original(copiedAs observation: FileObservation) -> FileReader? {
+        guard observation.fingerprint.isStable else { return nil }
+        return readers.first {
+            $0.state == .active && $0.fingerprint.isStable && $0.fingerprint.checksum == observation.fingerprint.checksum
+                && $0.fingerprint.length == observation.fingerprint.length
+                && DevIno($0.fingerprint) != DevIno(observation.fingerprint)
+                && sameTail(copy: observation.path, size: observation.size, original: $0)
+        }
+    }
+
+    /// Whether the `size` bytes at `copy` end like the first `size` bytes of `original`
+    /// (compared over the last fingerprint-length bytes).
+    private func sameTail(copy path: String, size: UInt64, original: FileReader) -> Bool {
+        let length = Int(min(size, UInt64(configuration.fingerprinter.checksumBytes)))
+        guard length > 0 else { return true }
+        let offset = size - UInt64(length)
+        guard let copied = Self.bytes(atPath: path, offset: offset, count: length),
+            let originalBytes = original.isOpen
+                ? Self.bytes(fd: original.fd, offset: offset, count: length) : Self.bytes(atPath: original.path, offset: offset, count: length)
+        else { return false }
+        return copied == originalBytes
+    }
+
+    private static func bytes(atPath path: String, offset: UInt64, count: Int) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { closeDescriptor(fd) }
+        return bytes(fd: fd, offset: offset, count: count)
+    }
+
+    private static func bytes(fd: Int32, offset: UInt64, count: Int) -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return nil }
+            filled += n
+        }
+        return buffer
+    }
+
+    /// A file found empty or short while running now has data: it is a copy of content just
+    /// truncated (resume where that was), a copy of a file being read (a shadow), or new
+    /// (read from 0). False when it must not be read now.
+    private func resolveIdentity(_ reader: FileReader) -> Bool {
+        guard let observation = try? configuration.fingerprinter.fingerprint(fd: reader.fd, path: reader.path) else {
+            reader.identityPending = false
+            return true
+        }
+        guard observation.size > 0 else {
+            reader.atEOF = true  // still empty: nothing to decide or read yet
+            return false
+        }
+        reader.identityPending = false
+        reader.knownSize = max(reader.knownSize, observation.size)
+        noticeTruncations(matching: observation.fingerprint)
+        if observation.fingerprint.isStable,
+            let index = retired.firstIndex(where: {
+                $0.fingerprint.checksum == observation.fingerprint.checksum && $0.fingerprint.length == observation.fingerprint.length
+            })
+        {
+            let offset = retired.remove(at: index).offset
+            reader.restart(at: offset, fingerprint: observation.fingerprint)
+            book.open(reader: reader.id, generation: reader.generation, fingerprint: observation.fingerprint, path: reader.path, offset: offset)
+            return true
+        }
+        if let original = original(copiedAs: observation) {
+            reader.fingerprint = observation.fingerprint
+            reader.state = .shadow(of: original.id)
+            return false
+        }
+        if reader.fingerprint != observation.fingerprint {
+            reader.fingerprint = observation.fingerprint
+            book.moved(reader: reader.id, fingerprint: observation.fingerprint, path: reader.path)
+        }
+        return true
     }
 
     private func makeReader(_ observation: FileObservation, offset: UInt64, now: ContinuousClock.Instant) -> FileReader {
@@ -308,8 +411,16 @@ public final class FileTailer {
 
     private func refresh(_ reader: FileReader, _ observation: FileObservation) {
         if case .leaving = reader.state { reader.state = .active }  // back under the globs
-        if case .shadow = reader.state, observation.size > reader.knownSize {
-            // Written to: a live file that shares its first bytes with another, not a copy.
+        if case .shadow(let originalID) = reader.state, observation.size != reader.knownSize {
+            // Grown: still a copy being written if it ends like the original at that length;
+            // otherwise a live file that shares its first bytes with another — read it all.
+            if let original = readers.first(where: { $0.id == originalID }),
+                sameTail(copy: observation.path, size: observation.size, original: original)
+            {
+                reader.knownSize = observation.size
+                reader.fingerprint = observation.fingerprint
+                return
+            }
             restart(reader, observation)
             return
         }
@@ -334,8 +445,12 @@ public final class FileTailer {
     private func activateShadows(of original: FileReader, at offset: UInt64) {
         for shadow in readers where shadow.state == .shadow(of: original.id) {
             shadow.state = .active
-            shadow.restart(at: min(offset, shadow.knownSize), fingerprint: shadow.fingerprint)
-            book.open(reader: shadow.id, generation: shadow.generation, fingerprint: shadow.fingerprint, path: shadow.path, offset: min(offset, shadow.knownSize))
+            // The size now, not at the last scan: the copy may have been finished since.
+            var st = stat()
+            let size = stat(shadow.path, &st) == 0 ? max(shadow.knownSize, UInt64(max(st.st_size, 0))) : shadow.knownSize
+            shadow.knownSize = size
+            shadow.restart(at: min(offset, size), fingerprint: shadow.fingerprint)
+            book.open(reader: shadow.id, generation: shadow.generation, fingerprint: shadow.fingerprint, path: shadow.path, offset: min(offset, size))
         }
     }
 
@@ -389,6 +504,7 @@ public final class FileTailer {
                     continue
                 }
             }
+            if reader.identityPending && !resolveIdentity(reader) { continue }
             turn += 1
             reader.lastTurn = turn
             do {
@@ -397,13 +513,7 @@ public final class FileTailer {
                     // Shorter than what was read: truncated since (copytruncate, `> file`).
                     // Start over now, not at the next scan, before new lines pass the old
                     // offset and make the truncation look like growth.
-                    if let size = reader.sizeOnDisk(), size < reader.readOffset,
-                        let observation = try? configuration.fingerprinter.fingerprint(fd: reader.fd, path: reader.path)
-                    {
-                        retire(reader, framedTo: reader.framedOffset)
-                        restart(reader, observation)
-                        stats.truncations += 1
-                    }
+                    noticeTruncation(of: reader)
                     if waitingForDescriptor {
                         // Ends: each reader reaches its end once before it is read again.
                         waitingForDescriptor = false
@@ -496,4 +606,9 @@ public final class FileTailer {
         close(victim)
         return true
     }
+}
+
+/// `close(2)`, outside `FileTailer` whose own `close(_:)` would shadow it.
+private func closeDescriptor(_ fd: Int32) {
+    close(fd)
 }
