@@ -65,10 +65,10 @@ YAML
   start=$(date +%s.%N)
   "$bin/outrider" run --config "$work/$name.yaml" 2>"$work/$name.log" &
   local apid=$!
-  for _ in $(seq 12000); do
+  for _ in $(seq 30000); do
     sent=$(metric "$aport" outrider_exporter_sent_events_total) || true
     [ "${sent:-0}" -ge "$lines" ] && break
-    sleep 0.05
+    sleep 0.02
   done
   end=$(date +%s.%N)
   local cpu hwm

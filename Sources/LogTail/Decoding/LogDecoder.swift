@@ -141,6 +141,19 @@ public struct LogDecoder: Sendable {
         return decoded
     }
 
+    /// `decode`, appending the record (if the line completes one) to `records`: the tailer's
+    /// path, without the `DecodedLine` around each record. Failures are counted in `stats`.
+    public mutating func decode(_ line: UnsafeRawBufferPointer, observedAt observed: Timestamp, appendingTo records: inout [LogRecord]) {
+        if format == .text {
+            // The common case, kept free of the wrapper and its copies.
+            stats.lines += 1
+            stats.records += 1
+            records.append(textRecord(line, observed))
+        } else if let decoded = decode(line, observedAt: observed) {
+            records.append(decoded.record)
+        }
+    }
+
     public mutating func decode(_ line: [UInt8], observedAt observed: Timestamp) -> DecodedLine? {
         line.withUnsafeBytes { decode($0, observedAt: observed) }
     }

@@ -27,37 +27,32 @@ public struct TextTraceContext: Sendable, Hashable {
         let count = bytes.count
         var found = TextTraceContext()
         var index = 0
-        while index + 1 < count {
+        while true {
+            // The line's last bytes: one more word ending at the line's end, overlapping what
+            // was scanned (those positions are masked off), instead of a byte-by-byte tail.
+            let last = index + 9 > count
+            var skipped = 0
+            if last {
+                guard index + 1 < count else { break }
+                skipped = index - (count - 9)
+                index = count - 9
+            }
+            let word = ByteWord.load(base, index)
+            let next = ByteWord.load(base, index + 1)
+            let lower = ByteWord.lowercased(word)
             // Eight bytes per step: a cheap test for a `d` or a `-` at all (most words have
             // neither), then the exact two-byte patterns only where one is.
-            var candidates: UInt64
-            var span: Int
-            if index + 9 <= count {
-                let word = ByteWord.load(base, index)
-                let next = ByteWord.load(base, index + 1)
-                let lower = ByteWord.lowercased(word)
-                let maybeKey = ByteWord.has(UInt8(ascii: "d"), in: lower)
-                let maybeParent = ByteWord.has(UInt8(ascii: "-"), in: next)
-                if !maybeKey && !maybeParent {
-                    index += 8
-                    continue
-                }
-                candidates = 0
-                if maybeKey {
-                    let separator = ByteWord.matches(UInt8(ascii: "="), in: next) | ByteWord.matches(UInt8(ascii: ":"), in: next)
-                    candidates |= ByteWord.matches(UInt8(ascii: "d"), in: lower) & separator
-                }
-                if maybeParent {
-                    candidates |= ByteWord.matches(UInt8(ascii: "0"), in: word) & ByteWord.matches(UInt8(ascii: "-"), in: next)
-                }
-                span = 8
-            } else {
-                let byte = bytes[index], next = bytes[index + 1]
-                let keyEnd = byte | 0x20 == UInt8(ascii: "d") && (next == UInt8(ascii: "=") || next == UInt8(ascii: ":"))
-                let dash = byte == UInt8(ascii: "0") && next == UInt8(ascii: "-")
-                candidates = keyEnd || dash ? 0x80 : 0
-                span = 1
+            let maybeKey = ByteWord.has(UInt8(ascii: "d"), in: lower)
+            let maybeParent = ByteWord.has(UInt8(ascii: "-"), in: next)
+            var candidates: UInt64 = 0
+            if maybeKey {
+                let separator = ByteWord.matches(UInt8(ascii: "="), in: next) | ByteWord.matches(UInt8(ascii: ":"), in: next)
+                candidates |= ByteWord.matches(UInt8(ascii: "d"), in: lower) & separator
             }
+            if maybeParent {
+                candidates |= ByteWord.matches(UInt8(ascii: "0"), in: word) & ByteWord.matches(UInt8(ascii: "-"), in: next)
+            }
+            candidates &= ~0 << UInt64(skipped * 8)
             while candidates != 0 {
                 let position = index + candidates.trailingZeroBitCount / 8
                 candidates &= candidates &- 1
@@ -82,7 +77,8 @@ public struct TextTraceContext: Sendable, Hashable {
                     found.spanID = id
                 }
             }
-            index += span
+            if last { break }
+            index += 8
         }
         return found.traceID == nil ? nil : found
     }

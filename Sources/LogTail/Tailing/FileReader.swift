@@ -245,15 +245,16 @@ final class FileReader {
         // back (no CRI fragment waiting), so the checkpoint never passes an unsent byte.
         var safeEnd: Int? = nil
         let malformedBefore = decoder.stats.malformed
+        let reassembles = configuration.format == .cri || configuration.format == .docker
         events.storage.withUnsafeBytes { raw in
             for entry in events.entries {
                 let line = UnsafeRawBufferPointer(rebasing: raw[entry.start..<entry.end])
                 if line.isEmpty || Self.isBlank(line) {
                     stats.blankLines += 1
-                } else if let decoded = decoder.decode(line, observedAt: observed) {
-                    records.append(decoded.record)
+                } else {
+                    decoder.decode(line, observedAt: observed, appendingTo: &records)
                 }
-                if !decoder.hasPendingFragments { safeEnd = entry.sourceEnd }
+                if !reassembles || !decoder.hasPendingFragments { safeEnd = entry.sourceEnd }
             }
         }
         stats.malformed += decoder.stats.malformed - malformedBefore
