@@ -47,6 +47,7 @@ struct FileLogsSource: Service {
         var nextScan = ContinuousClock.now
         var nextSave = ContinuousClock.now.advanced(by: config.checkpointInterval.duration)
         var scanned = false
+        var shownProblems: [String] = []
         func saveIfDue() {
             guard ContinuousClock.now >= nextSave else { return }
             saveCheckpoints(book, final: false)
@@ -78,6 +79,7 @@ struct FileLogsSource: Service {
                 guard await send(batch, to: output, book: book, stopped: stopped) else { return }
             }
             metrics.update(tailer.stats, open: tailer.openFileCount, tracked: tailer.trackedFileCount)
+            publishProblems(tailer, shown: &shownProblems)
             saveIfDue()
             if sent > 0 { continue }
             // Nothing to read: wait for a change notification, the poll tick or the next scan.
@@ -139,13 +141,26 @@ struct FileLogsSource: Service {
         if report.incomplete {
             logger.warning("directory walk stopped at its entry limit; some files may be missed", metadata: ["files": "\(report.files)"])
         }
-        context.health.setProblems(tailer.problems.values.map(\.description).sorted())
         if let watcher {
             for failure in watcher.watch(tailer.watchDirectories) where failure.errno != ENOENT {
                 logger.debug("directory not watched; polling it", metadata: [
                     "directory": "\(failure.directory)", "errno": "\(failure.errno)",
                 ])
             }
+        }
+    }
+
+    /// Files that cannot be opened or read: each logged once, all listed on /status until
+    /// they clear (scan problems are logged by `scan`).
+    private func publishProblems(_ tailer: FileTailer, shown: inout [String]) {
+        for problem in tailer.takeNewProblems() {
+            context.logger.warning("log file unreadable; the others go on", metadata: ["problem": "\(problem)"])
+            context.health.recordError(problem.description)
+        }
+        let current = tailer.problems.values.map(\.description).sorted()
+        if current != shown {
+            shown = current
+            context.health.setProblems(current)
         }
     }
 

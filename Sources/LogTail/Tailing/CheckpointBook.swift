@@ -34,6 +34,8 @@ public final class CheckpointBook: Sendable {
     private struct State {
         var store: CheckpointStore?
         var readers: [UInt64: Reader] = [:]
+        /// Readers whose window moved to another (`transfer`): their tickets count there.
+        var aliases: [UInt64: UInt64] = [:]
         var dirty = false
     }
 
@@ -127,9 +129,32 @@ public final class CheckpointBook: Sendable {
         }
     }
 
+    /// Content truncated in place lives on in its copy (copytruncate): the copy takes over
+    /// the old reader's committed offset and its batches still in flight, whose offsets are the
+    /// same in the copy. So a crash re-reads the copy from where delivery was, not from where
+    /// reading was. False when `old` is unknown (then `open` the copy).
+    @discardableResult
+    public func transfer(from old: UInt64, to new: UInt64, fingerprint: Fingerprint, path: String) -> Bool {
+        state.withLock { state in
+            guard var r = state.readers.removeValue(forKey: old) else { return false }
+            if r.fingerprint != fingerprint { state.store?.rekey(from: r.fingerprint, to: fingerprint) }
+            r.fingerprint = fingerprint
+            r.path = path
+            r.closing = false
+            state.readers[new] = r
+            state.aliases[old] = new
+            for (from, to) in state.aliases where to == old { state.aliases[from] = new }
+            state.store?.update(fingerprint, path: path, offset: r.committed, now: now())
+            state.dirty = true
+            return true
+        }
+    }
+
     /// The batch is delivered, durably buffered, or counted as dropped.
     public func acknowledge(_ ticket: ReadTicket) {
         state.withLock { state in
+            let id = state.readers[ticket.reader] != nil ? ticket.reader : state.aliases[ticket.reader] ?? ticket.reader
+            let ticket = ReadTicket(reader: id, generation: ticket.generation, sequence: ticket.sequence)
             guard var r = state.readers[ticket.reader], r.generation == ticket.generation,
                 let first = r.inFlight.first, ticket.sequence >= first.sequence
             else { return }
@@ -147,7 +172,7 @@ public final class CheckpointBook: Sendable {
                 state.store?.update(r.fingerprint, path: r.path, offset: r.committed, now: now())
                 state.dirty = true
             }
-            if r.closing && r.inFlight.isEmpty { state.readers[ticket.reader] = nil }
+            if r.closing && r.inFlight.isEmpty { Self.forget(ticket.reader, in: &state) }
         }
     }
 
@@ -158,12 +183,17 @@ public final class CheckpointBook: Sendable {
             guard var r = state.readers[reader] else { return }
             state.store?.touch(r.fingerprint, path: r.path, now: now())
             if r.inFlight.isEmpty {
-                state.readers[reader] = nil
+                Self.forget(reader, in: &state)
             } else {
                 r.closing = true
                 state.readers[reader] = r
             }
         }
+    }
+
+    private static func forget(_ reader: UInt64, in state: inout State) {
+        state.readers[reader] = nil
+        state.aliases = state.aliases.filter { $0.value != reader && $0.key != reader }
     }
 
     /// The committed offset of a reader (tests, /status).

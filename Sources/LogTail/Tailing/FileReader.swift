@@ -28,7 +28,9 @@ final class FileReader {
         case shadow(of: UInt64)
     }
 
-    let id: UInt64
+    /// The reader's id in the `CheckpointBook`. A new one when the file's content is replaced
+    /// (truncation): the old id keeps the old content's unacknowledged batches, for its copy.
+    var id: UInt64
     var path: String
     var fingerprint: Fingerprint
     var state: State = .active

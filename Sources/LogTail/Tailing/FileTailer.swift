@@ -27,7 +27,12 @@ public final class FileTailer {
     public let book: CheckpointBook
     public private(set) var stats = TailStats()
     /// Files (and directories) that cannot be read right now, by path.
-    public private(set) var problems: [String: TailProblem] = [:]
+    public var problems: [String: TailProblem] { scanProblems.merging(readProblems) { scan, _ in scan } }
+    /// Found by scans (cleared by the next scan that does not see them again).
+    private var scanProblems: [String: TailProblem] = [:]
+    /// Found opening or reading (cleared when that file reads again or is let go).
+    private var readProblems: [String: TailProblem] = [:]
+    private var unreportedProblems: [TailProblem] = []
 
     private var readers: [FileReader] = []
     private var cursor = 0
@@ -37,7 +42,9 @@ public final class FileTailer {
     private var openCount = 0
     /// Content that was truncated or overwritten in place lately, and how far it had been
     /// framed: a copy of it (copytruncate's rotated file) resumes there. Kept two scans.
-    private var retired: [(fingerprint: Fingerprint, offset: UInt64, scan: Int)] = []
+    private var retired: [(fingerprint: Fingerprint, offset: UInt64, scan: Int, window: UInt64)] = []
+    /// Last records of content replaced in place, sent before anything else is read.
+    private var queued: [TailBatch] = []
     /// Readers whose file was deleted and whose inode now belongs to another file (see
     /// `supersede`): out of `readers`, their last lines go out with the next housekeeping.
     private var superseded: [FileReader] = []
@@ -105,8 +112,8 @@ public final class FileTailer {
         var seenProblems = Set<String>()
         func problem(_ p: TailProblem) {
             seenProblems.insert(p.path)
-            if problems[p.path] != p { report.newProblems.append(p) }
-            problems[p.path] = p
+            if scanProblems[p.path] != p { report.newProblems.append(p) }
+            scanProblems[p.path] = p
         }
         for error in scan.errors { problem(TailProblem(path: error.path, operation: "list directory", errno: error.errno)) }
 
@@ -120,16 +127,14 @@ public final class FileTailer {
                 problem(TailProblem(path: path, operation: error.operation, errno: error.errno))
             }
         }
-        // A problem not seen again is over (a read problem comes back on the next read).
-        for path in problems.keys where !seenProblems.contains(path) { problems[path] = nil }
+        // A problem not seen again is over.
+        for path in scanProblems.keys where !seenProblems.contains(path) { scanProblems[path] = nil }
         report.files = observations.count
 
         let result = FileIdentity.classify(
             tracked: readers.map { TrackedFile(path: $0.path, fingerprint: $0.fingerprint, offset: $0.readOffset) },
             observed: observations)
         let byInode = Dictionary(readers.map { (DevIno($0.fingerprint), $0) }, uniquingKeysWith: { first, _ in first })
-        // Where each reader had framed to before anything restarts: a copy resumes there.
-        let framed = Dictionary(uniqueKeysWithValues: readers.map { ($0.id, $0.framedOffset) })
         let observedByInode = Dictionary(observations.map { (DevIno($0.fingerprint), $0) }, uniquingKeysWith: { first, _ in first })
 
         // In-place changes first, so that a copy found in this scan (`new`, `copied`) can
@@ -156,8 +161,7 @@ public final class FileTailer {
                     added.append((observation, .new))
                     continue
                 }
-                retire(reader, framedTo: framed[reader.id] ?? 0)
-                restart(reader, observation)
+                replaceContent(of: reader, with: observation)
                 stats.truncations += 1
                 report.truncated.append(observation.path)
             case .inodeReused:
@@ -169,20 +173,18 @@ public final class FileTailer {
                     added.append((observation, .new))
                     continue
                 }
-                retire(reader, framedTo: framed[reader.id] ?? 0)
                 if reader.path != observation.path { reader.rename(to: observation.path) }
-                restart(reader, observation)
+                replaceContent(of: reader, with: observation)
                 report.replaced.append(observation.path)
             }
         }
-        for (observation, change) in added {
-            // `replaced`: the file that was at this path is handled by its own observation or in `gone`.
-            addReader(observation, firstScan: firstScan && change == .new, observedByInode: observedByInode, now: now)
-            if case .replaced = change { report.replaced.append(observation.path) } else { report.added.append(observation.path) }
-        }
-        retired.removeAll { scans - $0.scan > 2 }
-        for gone in result.gone {
-            guard let reader = byInode[DevIno(gone.fingerprint)], problems[gone.path] == nil else { continue }
+        // Files no longer found: renamed out of the globs or deleted — unless the walk was cut
+        // short or their directory could not be listed (then they are simply not seen now).
+        // Before the new files are added, so a file leaving is never taken for the original
+        // of a new one that starts like it.
+        let unlisted = scan.errors.map { $0.path + "/" }
+        for gone in result.gone where !scan.truncated && !unlisted.contains(where: { gone.path.hasPrefix($0) }) {
+            guard let reader = byInode[DevIno(gone.fingerprint)], scanProblems[gone.path] == nil else { continue }
             if reader.state == .active {
                 reader.state = .leaving(since: now)
                 // No scan sees this file any more: lines written to it between the rename
@@ -192,6 +194,13 @@ public final class FileTailer {
             }
             if case .shadow = reader.state { remove(reader) }
         }
+        for (observation, change) in added {
+            // `replaced`: the file that was at this path is handled by its own observation or in `gone`.
+            addReader(observation, firstScan: firstScan && change == .new, observedByInode: observedByInode, now: now)
+            if case .replaced = change { report.replaced.append(observation.path) } else { report.added.append(observation.path) }
+        }
+        for entry in retired where scans - entry.scan > 2 { book.close(reader: entry.window) }  // no copy turned up
+        retired.removeAll { scans - $0.scan > 2 }
         return report
     }
 
@@ -225,15 +234,19 @@ public final class FileTailer {
         return true
     }
 
-    /// An open file now shorter than what was read was truncated: start over now rather than
-    /// at the next scan. True when it was.
+    /// An open file now shorter than what was read, or whose first bytes changed, had its
+    /// content replaced in place (copytruncate, `> file`, a rewrite): start over now rather
+    /// than at the next scan. True when it was.
     @discardableResult
     private func noticeTruncation(of reader: FileReader) -> Bool {
-        guard let size = reader.sizeOnDisk(), size < reader.readOffset,
+        guard reader.isOpen, reader.state == .active,
             let observation = try? configuration.fingerprinter.fingerprint(fd: reader.fd, path: reader.path)
         else { return false }
-        retire(reader, framedTo: reader.framedOffset)
-        restart(reader, observation)
+        let shorter = observation.size < reader.readOffset
+        let rewritten =
+            reader.fingerprint.isStable && observation.fingerprint.isStable && observation.fingerprint.checksum != reader.fingerprint.checksum
+        guard shorter || rewritten else { return false }
+        replaceContent(of: reader, with: observation)
         stats.truncations += 1
         return true
     }
@@ -251,13 +264,30 @@ public final class FileTailer {
         }
     }
 
-    /// The reader's content is about to be replaced (truncation, inode reuse): shadows of it
-    /// take over at `offset`, and a copy found later resumes there too.
-    private func retire(_ reader: FileReader, framedTo offset: UInt64) {
-        activateShadows(of: reader, at: offset)
-        if reader.fingerprint.isStable, reader.state == .active {
-            retired.append((reader.fingerprint, offset, scans))
+    /// The content `reader` followed was truncated or replaced in place. What the reader still
+    /// held (a multi-line event, a CRI fragment, a partial line) is sent now rather than lost;
+    /// a copy of the old content — tracked already, or turning up within two scans — resumes
+    /// where reading stopped and takes over the old content's unacknowledged batches
+    /// (`CheckpointBook.transfer`); the reader follows the new content from 0 under a new id.
+    private func replaceContent(of reader: FileReader, with observation: FileObservation) {
+        let oldID = reader.id
+        let wasActive = reader.state == .active
+        let oldFingerprint = reader.fingerprint
+        if wasActive {
+            let last = reader.finish(observed: wall(), stats: &stats)
+            queued.append(TailBatch(path: reader.path, records: last.records, ticket: book.issue(reader: oldID, end: last.checkpoint), bytesRead: 0))
         }
+        let offset = reader.readOffset
+        reader.id = nextID
+        nextID += 1
+        if !activateShadows(of: oldID, at: offset, window: oldID) {
+            if wasActive && oldFingerprint.isStable {
+                retired.append((oldFingerprint, offset, scans, oldID))
+            } else {
+                book.close(reader: oldID)
+            }
+        }
+        restart(reader, observation)
     }
 
     private func addReader(
@@ -270,10 +300,12 @@ public final class FileTailer {
                 $0.fingerprint.checksum == observation.fingerprint.checksum && $0.fingerprint.length == observation.fingerprint.length
             })
         {
-            let offset = min(retired[index].offset, observation.size)
-            retired.remove(at: index)
+            let entry = retired.remove(at: index)
+            let offset = min(entry.offset, observation.size)
             let copy = makeReader(observation, offset: offset, now: now)
-            book.open(reader: copy.id, generation: copy.generation, fingerprint: observation.fingerprint, path: observation.path, offset: offset)
+            if !book.transfer(from: entry.window, to: copy.id, fingerprint: observation.fingerprint, path: observation.path) {
+                book.open(reader: copy.id, generation: copy.generation, fingerprint: observation.fingerprint, path: observation.path, offset: offset)
+            }
             return
         }
         // A copy of a file being read (copytruncate between the copy and the truncation, or
@@ -383,14 +415,19 @@ public final class FileTailer {
                 $0.fingerprint.checksum == observation.fingerprint.checksum && $0.fingerprint.length == observation.fingerprint.length
             })
         {
-            let offset = retired.remove(at: index).offset
+            let entry = retired.remove(at: index)
+            let offset = min(entry.offset, observation.size)
             reader.restart(at: offset, fingerprint: observation.fingerprint)
-            book.open(reader: reader.id, generation: reader.generation, fingerprint: observation.fingerprint, path: reader.path, offset: offset)
+            book.close(reader: reader.id)
+            if !book.transfer(from: entry.window, to: reader.id, fingerprint: observation.fingerprint, path: reader.path) {
+                book.open(reader: reader.id, generation: reader.generation, fingerprint: observation.fingerprint, path: reader.path, offset: offset)
+            }
             return true
         }
         if let original = original(copiedAs: observation) {
             reader.fingerprint = observation.fingerprint
             reader.state = .shadow(of: original.id)
+            close(reader)  // not read while a shadow: its descriptor is better used elsewhere
             return false
         }
         if reader.fingerprint != observation.fingerprint {
@@ -442,16 +479,29 @@ public final class FileTailer {
         book.open(reader: reader.id, generation: reader.generation, fingerprint: observation.fingerprint, path: observation.path, offset: 0)
     }
 
-    private func activateShadows(of original: FileReader, at offset: UInt64) {
-        for shadow in readers where shadow.state == .shadow(of: original.id) {
+    /// The original is gone (truncated, replaced, released): its shadows are read from
+    /// `offset` on; the first takes over the original's unacknowledged batches (`window`).
+    /// True when one did.
+    @discardableResult
+    private func activateShadows(of originalID: UInt64, at offset: UInt64, window: UInt64?) -> Bool {
+        var adopted = false
+        for shadow in readers where shadow.state == .shadow(of: originalID) {
             shadow.state = .active
             // The size now, not at the last scan: the copy may have been finished since.
             var st = stat()
             let size = stat(shadow.path, &st) == 0 ? max(shadow.knownSize, UInt64(max(st.st_size, 0))) : shadow.knownSize
             shadow.knownSize = size
-            shadow.restart(at: min(offset, size), fingerprint: shadow.fingerprint)
-            book.open(reader: shadow.id, generation: shadow.generation, fingerprint: shadow.fingerprint, path: shadow.path, offset: min(offset, size))
+            let start = min(offset, size)
+            shadow.restart(at: start, fingerprint: shadow.fingerprint)
+            if !adopted, let window, start == offset,
+                book.transfer(from: window, to: shadow.id, fingerprint: shadow.fingerprint, path: shadow.path)
+            {
+                adopted = true
+            } else {
+                book.open(reader: shadow.id, generation: shadow.generation, fingerprint: shadow.fingerprint, path: shadow.path, offset: start)
+            }
         }
+        return adopted
     }
 
     // MARK: - Reading
@@ -470,6 +520,7 @@ public final class FileTailer {
     /// Reads one chunk from the next file with unread bytes (round robin). Nil when every
     /// file is at its end or waiting for a free descriptor.
     public func nextBatch() -> TailBatch? {
+        if !queued.isEmpty { return queued.removeFirst() }
         guard !readers.isEmpty else { return nil }
         // One pass over the readers, extended when a file reaches its end while another
         // waited for a descriptor: the caught-up file can now be closed for it. Without
@@ -493,18 +544,24 @@ public final class FileTailer {
                     try reader.openFile()
                     openCount += 1
                     stats.filesOpened += 1
-                    problems[reader.path] = nil
                 } catch {
                     reader.atEOF = true
                     // Another file at the path since the scan: the next scan sorts it out.
                     if error.errno != ESTALE {
-                        problems[reader.path] = error.problem
+                        readProblem(error.problem)
                         stats.readErrors += 1
                     }
                     continue
                 }
             }
             if reader.identityPending && !resolveIdentity(reader) { continue }
+            // After a pause (idle, or the pipeline was full) the content may have been replaced
+            // and refilled past the offset (copytruncate): the first bytes tell, before a read
+            // at the old offset would start mid-line in other content.
+            if reader.fingerprint.isStable, monotonic() - reader.lastDataAt >= .milliseconds(100), noticeTruncation(of: reader) {
+                if !queued.isEmpty { return queued.removeFirst() }
+                continue
+            }
             turn += 1
             reader.lastTurn = turn
             do {
@@ -521,16 +578,17 @@ public final class FileTailer {
                     }
                     continue
                 case .data(let records, let checkpoint, let bytes):
+                    if readProblems[reader.path] != nil { readProblems[reader.path] = nil }
                     return TailBatch(path: reader.path, records: records, ticket: book.issue(reader: reader.id, end: checkpoint), bytesRead: bytes)
                 }
             } catch {
-                problems[reader.path] = error.problem
+                readProblem(error.problem)
                 close(reader)
                 reader.atEOF = true
                 stats.readErrors += 1
             }
         }
-        return nil
+        return queued.isEmpty ? nil : queued.removeFirst()
     }
 
     /// Partial lines and multi-line events past their timeouts, and files released after
@@ -548,7 +606,7 @@ public final class FileTailer {
         for reader in superseded {
             let last = reader.finish(observed: observed, stats: &stats)
             batches.append(TailBatch(path: reader.path, records: last.records, ticket: book.issue(reader: reader.id, end: last.checkpoint), bytesRead: 0))
-            activateShadows(of: reader, at: reader.readOffset)
+            activateShadows(of: reader.id, at: reader.readOffset, window: reader.id)
             book.close(reader: reader.id)
             stats.filesReleased += 1
         }
@@ -569,7 +627,7 @@ public final class FileTailer {
             }
             let last = reader.finish(observed: observed, stats: &stats)
             batches.append(TailBatch(path: reader.path, records: last.records, ticket: book.issue(reader: reader.id, end: last.checkpoint), bytesRead: 0))
-            activateShadows(of: reader, at: reader.readOffset)
+            activateShadows(of: reader.id, at: reader.readOffset, window: reader.id)
             remove(reader)
             stats.filesReleased += 1
         }
@@ -583,7 +641,19 @@ public final class FileTailer {
             readers.remove(at: index)
             if cursor > index { cursor -= 1 }
         }
-        problems[reader.path] = nil
+        if !readers.contains(where: { $0.path == reader.path }) { readProblems[reader.path] = nil }
+    }
+
+    private func readProblem(_ problem: TailProblem) {
+        if readProblems[problem.path] != problem { unreportedProblems.append(problem) }
+        readProblems[problem.path] = problem
+    }
+
+    /// Open and read problems found since the last call (log each once); `problems` has
+    /// all current ones.
+    public func takeNewProblems() -> [TailProblem] {
+        defer { unreportedProblems.removeAll() }
+        return unreportedProblems
     }
 
     private func close(_ reader: FileReader) {
