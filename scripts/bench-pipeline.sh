@@ -9,14 +9,7 @@ cd "$(dirname "$0")/.."
 events="${1:-1000000}"
 body="${2:-200}"
 down="${3:-20}"
-scripts/install-deps.sh
-swift build -c release --static-swift-stdlib --product outrider | tail -1
-swift build -c release --product outrider-sink | tail -1
-bin=.build/release
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-hz=$(getconf CLK_TCK)
+source scripts/bench-common.sh
 
 run_case() {  # name exporter-yaml
   local name=$1 exporter=$2

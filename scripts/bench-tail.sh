@@ -14,14 +14,7 @@ if [ ! -s "$file" ]; then
   mkdir -p "$(dirname "$file")"
   python3 ../shared/bench/genlog.py "$file" 1073741824
 fi
-[ "${SKIP_INSTALL:-0}" = 1 ] || scripts/install-deps.sh
-swift build -c release --static-swift-stdlib --product outrider | tail -1
-swift build -c release --product outrider-sink | tail -1
-bin=.build/release
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-hz=$(getconf CLK_TCK)
+source scripts/bench-common.sh
 size=$(stat -c %s "$file")
 lines=$(wc -l <"$file")
 mkdir -p "$work/logs"

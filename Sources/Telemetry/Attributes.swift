@@ -33,6 +33,13 @@ public struct Attributes: Sendable, Hashable, ExpressibleByDictionaryLiteral {
     public var isEmpty: Bool { pairs.isEmpty }
     public var count: Int { pairs.count }
 
+    /// Equal for values that share one storage (records copied from one template, as a file
+    /// source makes them): per-record work on attributes — size estimates, JSON encoding —
+    /// is done once and reused while it stays equal. Nil when empty.
+    public var storageIdentity: UnsafeRawPointer? {
+        pairs.isEmpty ? nil : pairs.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+    }
+
     public subscript(key: String) -> AttributeValue? {
         get { pairs.first { $0.key == key }?.value }
         set {

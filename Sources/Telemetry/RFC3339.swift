@@ -14,25 +14,40 @@ public enum RFC3339 {
         let days = floorDivide(seconds, 86_400)
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        DecimalDigits.append(UInt64(year), minimumWidth: 4, to: &out)
-        out.append(UInt8(ascii: "-"))
-        DecimalDigits.append(UInt64(month), minimumWidth: 2, to: &out)
-        out.append(UInt8(ascii: "-"))
-        DecimalDigits.append(UInt64(day), minimumWidth: 2, to: &out)
-        out.append(UInt8(ascii: "T"))
-        DecimalDigits.append(UInt64(secondOfDay / 3600), minimumWidth: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        DecimalDigits.append(UInt64(secondOfDay / 60 % 60), minimumWidth: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        DecimalDigits.append(UInt64(secondOfDay % 60), minimumWidth: 2, to: &out)
         let digits = min(max(fractionDigits, 0), 9)
-        if digits > 0 {
-            var divisor: Int64 = 1
-            for _ in 0..<(9 - digits) { divisor *= 10 }
-            out.append(UInt8(ascii: "."))
-            DecimalDigits.append(UInt64(fraction / divisor), minimumWidth: digits, to: &out)
+        // Every encoded record has two of these: laid out in a stack buffer, one append.
+        var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        let length = withUnsafeMutableBytes(of: &buffer) { raw -> Int in
+            func put(_ value: Int64, width: Int, at index: Int) {
+                var rest = value
+                for position in stride(from: index + width - 1, through: index, by: -1) {
+                    raw[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                    rest /= 10
+                }
+            }
+            put(year, width: 4, at: 0)
+            raw[4] = UInt8(ascii: "-")
+            put(month, width: 2, at: 5)
+            raw[7] = UInt8(ascii: "-")
+            put(day, width: 2, at: 8)
+            raw[10] = UInt8(ascii: "T")
+            put(secondOfDay / 3600, width: 2, at: 11)
+            raw[13] = UInt8(ascii: ":")
+            put(secondOfDay / 60 % 60, width: 2, at: 14)
+            raw[16] = UInt8(ascii: ":")
+            put(secondOfDay % 60, width: 2, at: 17)
+            var end = 19
+            if digits > 0 {
+                var divisor: Int64 = 1
+                for _ in 0..<(9 - digits) { divisor *= 10 }
+                raw[19] = UInt8(ascii: ".")
+                put(fraction / divisor, width: digits, at: 20)
+                end = 20 + digits
+            }
+            raw[end] = UInt8(ascii: "Z")
+            return end + 1
         }
-        out.append(UInt8(ascii: "Z"))
+        withUnsafeBytes(of: &buffer) { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
     }
 
     public static func appendQuoted(_ time: Timestamp, fractionDigits: Int = 9, to out: inout [UInt8]) {

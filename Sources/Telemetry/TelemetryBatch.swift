@@ -55,8 +55,23 @@ public struct TelemetryBatch: Sendable, Hashable {
         var total = SizeEstimate.attributes(resource.attributes)
         switch payload {
         case .logs(let records):
-            for record in records {
-                total += 200 + record.body.count + record.severity.text.utf8.count + SizeEstimate.attributes(record.attributes)
+            // Borrowed in place (no copy, no retain per record); shared attributes estimated once.
+            records.withUnsafeBufferPointer { records in
+                var shared: (identity: UnsafeRawPointer, size: Int)?
+                for index in records.indices {
+                    let attributes: Int
+                    if let identity = records[index].attributes.storageIdentity {
+                        if let shared, shared.identity == identity {
+                            attributes = shared.size
+                        } else {
+                            attributes = SizeEstimate.attributes(records[index].attributes)
+                            shared = (identity, attributes)
+                        }
+                    } else {
+                        attributes = 0
+                    }
+                    total += 200 + records[index].body.count + records[index].severity.text.utf8.count + attributes
+                }
             }
         case .metrics(let batch):
             for family in batch.families {

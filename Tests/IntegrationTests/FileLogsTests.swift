@@ -463,7 +463,7 @@ struct FileLogsTests {
         let files = try Files()
         let sink = try await TestSink.start()
         defer { Task { try? await sink.stop() } }
-        var random = SplitMix(seed: 42)
+        var random = SplitMix64(seed: 42)
         var bytes: [UInt8] = []
         for seq in 0..<3000 {
             bytes += Self.line(seq, "garbage")
@@ -613,18 +613,5 @@ struct FileLogsTests {
             let files = components.first(where: { $0["name"] as? String == "files" })
         else { return [] }
         return files["problems"] as? [String] ?? []
-    }
-}
-
-/// Deterministic random bytes for the garbage test.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

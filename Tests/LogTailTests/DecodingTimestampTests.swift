@@ -76,4 +76,18 @@ struct DigitWriterTests {
             }
         }
     }
+
+    @Test func rfc3339FormattingRoundTrips() {
+        #expect(RFC3339.string(Timestamp(nanosecondsSinceEpoch: 0)) == "1970-01-01T00:00:00.000000000Z")
+        #expect(RFC3339.string(Timestamp(nanosecondsSinceEpoch: -1)) == "1969-12-31T23:59:59.999999999Z")
+        let t = Timestamp(nanosecondsSinceEpoch: 1_795_392_000_123_456_789)
+        #expect(RFC3339.string(t, fractionDigits: 3) == "2026-11-23T00:00:00.123Z")
+        #expect(RFC3339.string(t, fractionDigits: 0) == "2026-11-23T00:00:00Z")
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let time = Timestamp(nanosecondsSinceEpoch: Int64.random(in: -9_000_000_000_000_000_000...9_000_000_000_000_000_000, using: &generator))
+            let text = RFC3339.string(time)
+            #expect(Array(text.utf8).withUnsafeBytes { LogTimestamp.parseRFC3339($0) } == time, "\(text)")
+        }
+    }
 }

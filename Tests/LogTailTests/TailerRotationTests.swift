@@ -401,14 +401,6 @@ struct TailerRotationCombinedTests {
 /// oldest rotated file): every line exactly once.
 @Suite("Tailer rotation, random sequences")
 struct TailerRandomRotationTests {
-    struct Generator {
-        var state: UInt64
-        mutating func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
-    }
-
     @Test(arguments: Array(1...12) as [UInt64])
     func everyLineExactlyOnce(seed: UInt64) throws {
         let dir = try TemporaryDirectory("outrider-rot")
@@ -418,7 +410,7 @@ struct TailerRandomRotationTests {
             $0.readChunkBytes = 97
             $0.maxOpenFiles = [1, 2, 256][Int(seed % 3)]
         })
-        var random = Generator(state: seed)
+        var random = SplitMix64(seed: seed)
         var next = 1
         func write(_ path: String, _ count: Int) throws {
             guard count > 0 else { return }

@@ -245,6 +245,20 @@ struct TailerCheckpointTests {
         }
     }
 
+    /// A run that reads everything there is, acknowledges it and saves its checkpoints.
+    static func firstRun(_ d: Dirs) throws {
+        let h = TailerHarness(try tailerConfig(include: d.include), store: loadedStore(d.checkpoints))
+        h.scanAndPump()
+        try h.book.save(retention: retention)
+    }
+
+    /// The run after a restart: the stored checkpoints loaded, everything read.
+    static func secondRun(_ d: Dirs) throws -> TailerHarness {
+        let h = TailerHarness(try tailerConfig(include: d.include), store: loadedStore(d.checkpoints))
+        h.scanAndPump()
+        return h
+    }
+
     @Test func restartResumesAfterTheAcknowledgedLines() throws {
         let d = try Dirs()
         try TestFiles.append(d.log, seqLines(1...10))
@@ -309,14 +323,9 @@ struct TailerCheckpointTests {
         // The saved fingerprint is provisional (under 256 bytes); the file grew while down.
         let d = try Dirs()
         try TestFiles.append(d.log, seqLines(1...2))
-        do {
-            let h = TailerHarness(try tailerConfig(include: d.include), store: loadedStore(d.checkpoints))
-            h.scanAndPump()
-            try h.book.save(retention: Self.retention)
-        }
+        try Self.firstRun(d)
         try TestFiles.append(d.log, seqLines(3...12))
-        let h = TailerHarness(try tailerConfig(include: d.include), store: loadedStore(d.checkpoints))
-        h.scanAndPump()
+        let h = try Self.secondRun(d)
         expectExactlyOnce(h.bodies, 3...12)
     }
 
@@ -390,15 +399,10 @@ struct TailerCheckpointTests {
         // it is not the stored file grown, and its first line must not be skipped.
         let d = try Dirs()
         try TestFiles.append(d.log, seqLine(1))
-        do {
-            let h = TailerHarness(try tailerConfig(include: d.include), store: loadedStore(d.checkpoints))
-            h.scanAndPump()
-            try h.book.save(retention: Self.retention)
-        }
+        try Self.firstRun(d)
         try TestFiles.delete(d.log)
         try TestFiles.append(d.log, seqLines(2...6))
-        let h = TailerHarness(try tailerConfig(include: d.include), store: loadedStore(d.checkpoints))
-        h.scanAndPump()
+        let h = try Self.secondRun(d)
         expectExactlyOnce(h.bodies, 2...6)
     }
 
@@ -406,15 +410,10 @@ struct TailerCheckpointTests {
         // Same inode for sure: truncated and rewritten, longer, while the agent was down.
         let d = try Dirs()
         try TestFiles.append(d.log, seqLine(1))
-        do {
-            let h = TailerHarness(try tailerConfig(include: d.include), store: loadedStore(d.checkpoints))
-            h.scanAndPump()
-            try h.book.save(retention: Self.retention)
-        }
+        try Self.firstRun(d)
         try TestFiles.truncate(d.log)
         try TestFiles.append(d.log, seqLines(2...6))
-        let h = TailerHarness(try tailerConfig(include: d.include), store: loadedStore(d.checkpoints))
-        h.scanAndPump()
+        let h = try Self.secondRun(d)
         expectExactlyOnce(h.bodies, 2...6)
     }
 
@@ -444,11 +443,7 @@ struct TailerCheckpointTests {
     @Test func storedCheckpointWinsOverStartAtEnd() throws {
         let d = try Dirs()
         try TestFiles.append(d.log, seqLines(1...3))
-        do {
-            let h = TailerHarness(try tailerConfig(include: d.include), store: loadedStore(d.checkpoints))
-            h.scanAndPump()
-            try h.book.save(retention: Self.retention)
-        }
+        try Self.firstRun(d)
         try TestFiles.append(d.log, seqLines(4...10))  // written while the agent was down
         try TestFiles.append(d.logs + "/other.log", seqLines(100...101))  // no checkpoint: skipped
         let h = TailerHarness(try tailerConfig(include: d.include) { $0.startAt = .end }, store: loadedStore(d.checkpoints))

@@ -1,6 +1,7 @@
 import Testing
 @testable import Pipeline
 import Telemetry
+import TestSupport
 
 /// Decoding is fed bytes from disk, which may be anything: every failure is a typed error.
 @Suite("BatchCodec: garbage and truncation")
@@ -93,20 +94,5 @@ struct BatchCodecGarbageTests {
         }
         // Some flips land in values (a body byte, a timestamp) and still decode.
         #expect(decodedSome > 0)
-    }
-
-    /// A tiny deterministic generator, so a failing fuzz input can be reproduced.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }

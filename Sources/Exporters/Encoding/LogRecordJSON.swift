@@ -10,7 +10,14 @@ import Telemetry
 enum LogRecordJSON {
     /// - Parameter encodedResource: the batch's resource as a JSON object, encoded once per
     ///   batch since every record of it shares that resource.
-    static func append(_ record: LogRecord, encodedResource: [UInt8], to out: inout [UInt8]) {
+    /// The last attributes object encoded, reused for the next record sharing its storage
+    /// (every record of a file shares one: `log.file.path`).
+    struct AttributesMemo {
+        var identity: UnsafeRawPointer?
+        var bytes: [UInt8] = []
+    }
+
+    static func append(_ record: LogRecord, encodedResource: [UInt8], memo: inout AttributesMemo, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
         if let timestamp = record.timestamp {
             out.appendLiteral("\"timestamp\":")
@@ -28,7 +35,16 @@ enum LogRecordJSON {
         out.appendLiteral(",\"body\":")
         JSONString.append(record.body, to: &out)
         out.appendLiteral(",\"attributes\":")
-        JSONAttributes.appendObject(record.attributes, to: &out)
+        if let identity = record.attributes.storageIdentity {
+            if identity != memo.identity {
+                memo.bytes.removeAll(keepingCapacity: true)
+                JSONAttributes.appendObject(record.attributes, to: &memo.bytes)
+                memo.identity = identity
+            }
+            out.append(contentsOf: memo.bytes)
+        } else {
+            JSONAttributes.appendObject(record.attributes, to: &out)
+        }
         out.appendLiteral(",\"resource\":")
         out.append(contentsOf: encodedResource)
         if let traceID = record.traceID, traceID.isValid {

@@ -29,9 +29,10 @@ public struct TelemetryJSON: Sendable {
         switch batch.payload {
         case .logs(let records):
             let resource = Self.encodeFlatResource(batch.resource)
+            var memo = LogRecordJSON.AttributesMemo()
             for record in records {
                 beginEvent()
-                LogRecordJSON.append(record, encodedResource: resource, to: &bytes)
+                LogRecordJSON.append(record, encodedResource: resource, memo: &memo, to: &bytes)
                 endEvent()
             }
         case .metrics(let metrics):
