@@ -579,6 +579,7 @@ public final class FileTailer {
                     continue
                 case .data(let records, let checkpoint, let bytes):
                     if readProblems[reader.path] != nil { readProblems[reader.path] = nil }
+                    completeFingerprint(of: reader)
                     return TailBatch(path: reader.path, records: records, ticket: book.issue(reader: reader.id, end: checkpoint), bytesRead: bytes)
                 }
             } catch {
@@ -589,6 +590,20 @@ public final class FileTailer {
             }
         }
         return queued.isEmpty ? nil : queued.removeFirst()
+    }
+
+    /// A file that was short when fingerprinted has grown past the fingerprint length: take
+    /// its full fingerprint now rather than at the next scan, so a copytruncate right after
+    /// (logrotate on a busy file) still finds the copy's original by its first bytes.
+    private func completeFingerprint(of reader: FileReader) {
+        guard !reader.fingerprint.isStable, reader.isOpen,
+            reader.readOffset >= UInt64(configuration.fingerprinter.checksumBytes),
+            let observation = try? configuration.fingerprinter.fingerprint(fd: reader.fd, path: reader.path, prefixOf: reader.fingerprint),
+            observation.fingerprint.isStable,
+            FileIdentity.sameContent(stored: reader.fingerprint, current: observation.fingerprint, prefix: observation.prefix)
+        else { return }
+        reader.fingerprint = observation.fingerprint
+        book.moved(reader: reader.id, fingerprint: observation.fingerprint, path: reader.path)
     }
 
     /// Partial lines and multi-line events past their timeouts, and files released after
