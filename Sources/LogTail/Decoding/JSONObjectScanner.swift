@@ -262,21 +262,10 @@ public enum JSONObjectScanner {
     @inline(__always)
     static func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
+    /// Four hex digits of a `\uXXXX` escape, within `end`.
     private static func hex4(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> UInt16? {
         guard start + 4 <= end else { return nil }
-        var value: UInt16 = 0
-        for index in start..<(start + 4) {
-            let byte = bytes[index]
-            let nibble: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = byte - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-            value = value << 4 | UInt16(nibble)
-        }
-        return value
+        return HexDigit.parse(bytes, from: start, count: 4).map { UInt16(truncatingIfNeeded: $0) }
     }
 
     private static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
