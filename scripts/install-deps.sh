@@ -1,24 +1,43 @@
 #!/usr/bin/env bash
-# Installs the system packages Outrider builds and tests against, if any is missing.
+# Installs what Outrider builds and tests against, if any is missing.
 #   libyaml-dev   the config parser (CYAML)
 #   zlib1g-dev    gzip request bodies (CZlib, exporters)
-#   prometheus    promtool, which the tests run on /metrics (`--with-test-tools`)
+#   libsnappy-dev snappy block compression for Prometheus remote_write (CSnappy)
+# With --with-test-tools, also the real programs the tests start on 127.0.0.1:
+#   prometheus    promtool on /metrics; the remote_write receiver (--web.enable-remote-write-receiver)
 #   prometheus-node-exporter  the real thing the host metrics are cross-checked against
+#   victoria-metrics          a second remote_write receiver (/api/v1/write)
+#   openssl       self-signed CAs and certificates for the TLS tests
+#   .build/test-python        a venv with PyPI's opentelemetry-proto: an OTLP receiver on the
+#                 official protobuf definitions that decodes what the exporter sends
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
-packages=(libyaml-dev zlib1g-dev pkg-config)
+OTLP_PROTO_VERSION=1.45.2
+
+packages=(libyaml-dev zlib1g-dev libsnappy-dev pkg-config)
 if [ "${1:-}" = "--with-test-tools" ]; then
-  packages+=(prometheus prometheus-node-exporter)
+  packages+=(prometheus prometheus-node-exporter victoria-metrics openssl)
 fi
 
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing: ${missing[*]}" >&2
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
 
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-echo "installing: ${missing[*]}" >&2
-$sudo apt-get update -q
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+if [ "${1:-}" = "--with-test-tools" ]; then
+  venv=.build/test-python
+  if ! "$venv/bin/python" -c "import opentelemetry.proto.collector.trace.v1.trace_service_pb2" >/dev/null 2>&1; then
+    echo "installing: opentelemetry-proto==$OTLP_PROTO_VERSION into $venv" >&2
+    mkdir -p .build
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "opentelemetry-proto==$OTLP_PROTO_VERSION"
+  fi
+fi

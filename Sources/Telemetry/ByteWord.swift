@@ -4,7 +4,7 @@
 /// its ordinary byte loop. Inlinable: the callers are other modules' inner loops.
 public enum ByteWord {
     @inlinable @inline(__always)
-    @usableFromInline static func repeated(_ byte: UInt8) -> UInt64 { 0x0101_0101_0101_0101 &* UInt64(byte) }
+    static func repeated(_ byte: UInt8) -> UInt64 { 0x0101_0101_0101_0101 &* UInt64(byte) }
 
     /// Eight bytes at `offset` (unaligned), first byte in the low bits.
     @inlinable @inline(__always)

@@ -6,6 +6,8 @@ public struct MetricFamily: Sendable, Hashable {
         /// Only goes up (resets on restart); Prometheus names end in `_total`.
         case counter
         case gauge
+        /// Explicit-bucket histogram, cumulative: each sample carries a `HistogramValue`.
+        case histogram
     }
 
     public var name: String
@@ -14,13 +16,19 @@ public struct MetricFamily: Sendable, Hashable {
     /// UCUM-style unit for OTLP (`s`, `By`, `1`); empty when the name says it all.
     public var unit: String
     public var samples: [MetricSample]
+    /// What produced the family, for metrics received from an SDK; empty for host metrics.
+    public var scope: InstrumentationScope
 
-    public init(name: String, help: String, kind: Kind, unit: String = "", samples: [MetricSample] = []) {
+    public init(
+        name: String, help: String, kind: Kind, unit: String = "", samples: [MetricSample] = [],
+        scope: InstrumentationScope = InstrumentationScope()
+    ) {
         self.name = name
         self.help = help
         self.kind = kind
         self.unit = unit
         self.samples = samples
+        self.scope = scope
     }
 
     public mutating func add(_ value: Double, _ labels: Labels = Labels()) {
@@ -31,11 +39,29 @@ public struct MetricFamily: Sendable, Hashable {
 /// One value of a family under one label set.
 public struct MetricSample: Sendable, Hashable {
     public var labels: Labels
+    /// A counter's or gauge's value; a histogram's sum (its buckets are in `histogram`).
     public var value: Double
+    /// Set for (and only for) samples of a histogram family.
+    public var histogram: HistogramValue?
+    /// When the value was taken, if not at the batch's timestamp (points an SDK sent).
+    public var timestamp: Timestamp?
+    /// Since when a cumulative value counts (OTLP's start time), when known.
+    public var startTimestamp: Timestamp?
 
-    public init(labels: Labels, value: Double) {
+    public init(
+        labels: Labels, value: Double, histogram: HistogramValue? = nil, timestamp: Timestamp? = nil,
+        startTimestamp: Timestamp? = nil
+    ) {
         self.labels = labels
         self.value = value
+        self.histogram = histogram
+        self.timestamp = timestamp
+        self.startTimestamp = startTimestamp
+    }
+
+    /// A histogram family's sample; `value` is the sum.
+    public init(labels: Labels, histogram: HistogramValue, timestamp: Timestamp? = nil, startTimestamp: Timestamp? = nil) {
+        self.init(labels: labels, value: histogram.sum, histogram: histogram, timestamp: timestamp, startTimestamp: startTimestamp)
     }
 }
 

@@ -24,6 +24,10 @@ public protocol MetricWriter {
     /// Drops everything written after `checkpoint`: a collector that fails halfway must not
     /// leave part of its families behind.
     mutating func rewind(to checkpoint: Int)
+
+    /// Writes a family already built, e.g. one a collector that only has
+    /// `collect(into: [MetricFamily])` produced, histograms included.
+    mutating func write(_ family: MetricFamily)
 }
 
 extension MetricWriter {
@@ -35,8 +39,8 @@ extension MetricWriter {
         family(descriptor.name, help: descriptor.help, kind: descriptor.kind, unit: descriptor.unit)
     }
 
-    /// Writes a family already built, e.g. one a collector that only has
-    /// `collect(into: [MetricFamily])` produced.
+    /// Counters and gauges sample by sample. Writers that keep histograms whole
+    /// (the builder) or render their classic series (the text writer) have their own.
     public mutating func write(_ family: MetricFamily) {
         self.family(family.name, help: family.help, kind: family.kind, unit: family.unit)
         for sample in family.samples {
@@ -99,6 +103,10 @@ public struct MetricFamilyBuilder: MetricWriter {
 
     public mutating func rewind(to checkpoint: Int) {
         families.removeSubrange(checkpoint...)
+    }
+
+    public mutating func write(_ family: MetricFamily) {
+        families.append(family)
     }
 
     private mutating func add(_ value: Double, _ labels: Labels) {

@@ -80,6 +80,25 @@ public struct PrometheusTextWriter: MetricWriter {
 
     public var checkpoint: Int { bytes.count }
 
+    /// Histograms as their classic `_bucket{le}`, `_sum` and `_count` lines under one
+    /// `# TYPE … histogram` header; counters and gauges as samples.
+    public mutating func write(_ family: MetricFamily) {
+        self.family(family.name, help: family.help, kind: family.kind, unit: family.unit)
+        guard family.kind == .histogram else {
+            for sample in family.samples { self.sample(sample.value, sample.labels) }
+            return
+        }
+        for sample in family.samples {
+            guard let histogram = sample.histogram else { continue }
+            writePendingHeader()
+            histogram.forEachClassicSeries { suffix, le, value in
+                var labels = sample.labels
+                if let le { labels.pairs.append((name: "le", value: le)) }
+                bytes.appendSample(family.name + suffix.rawValue, value, nil, nil, labels)
+            }
+        }
+    }
+
     public mutating func rewind(to checkpoint: Int) {
         bytes.removeSubrange(checkpoint...)
         // The family in progress may have belonged to what was dropped; samples need a new one.

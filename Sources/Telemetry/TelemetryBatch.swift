@@ -78,6 +78,7 @@ public struct TelemetryBatch: Sendable, Hashable {
                 total += 32 + family.name.utf8.count + family.help.utf8.count
                 for sample in family.samples {
                     total += 64
+                    if let histogram = sample.histogram { total += 96 + 8 * (histogram.bounds.count + histogram.counts.count) }
                     for pair in sample.labels.pairs { total += 32 + pair.name.utf8.count + pair.value.utf8.count }
                 }
             }

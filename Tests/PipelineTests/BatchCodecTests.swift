@@ -93,6 +93,25 @@ struct BatchCodecTests {
         #expect(metrics.families[1].kind == .gauge && metrics.families[2].unit == "By" && metrics.families[0].help == cpu.help)
     }
 
+    @Test("metrics: histograms (bounds, counts, min/max), per-sample timestamps, family scope")
+    func histogramsAndPointTimes() throws {
+        var latency = MetricFamily(
+            name: "http_server_duration_seconds", help: "Request latency.", kind: .histogram, unit: "s",
+            scope: InstrumentationScope(name: "io.opentelemetry.http", version: "1.2"))
+        latency.samples = [
+            MetricSample(
+                labels: ["route": "/checkout"],
+                histogram: HistogramValue(bounds: [0.005, 0.1, 1], counts: [1, 5, 2, 1], sum: 3.75, count: 9, min: 0.001, max: 2.5),
+                timestamp: Self.ts(1_700_000_000_500_000_000), startTimestamp: Self.ts(1_699_999_000_000_000_000)),
+            MetricSample(labels: ["route": "/cart"], histogram: HistogramValue(bounds: [], counts: [], sum: 0, count: 0)),
+        ]
+        var requests = MetricFamily(name: "requests_total", help: "", kind: .counter)
+        requests.samples = [MetricSample(labels: [:], value: 4, startTimestamp: Self.ts(5))]
+        let batch = TelemetryBatch.metrics(
+            MetricBatch(families: [latency, requests], timestamp: Self.ts(1_700_000_001_000_000_000)), resource: Self.resource)
+        #expect(try Self.roundTrip(batch) == batch)
+    }
+
     @Test("spans: parent, trace state, kind, events, links, status, scope")
     func spans() throws {
         let trace = TraceID(high: 1, low: 2)

@@ -58,3 +58,22 @@ public enum Command {
         return Result(status: process.terminationStatus, output: text)
     }
 }
+
+extension Prerequisite {
+    /// The Python of the test venv `scripts/install-deps.sh --with-test-tools` makes
+    /// (`.build/test-python`, with PyPI's opentelemetry-proto), if it is there.
+    /// `OUTRIDER_TEST_PYTHON` names another.
+    public static func testPython() -> String? {
+        if let python = ProcessInfo.processInfo.environment["OUTRIDER_TEST_PYTHON"], !python.isEmpty { return python }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let python = root.appendingPathComponent(".build/test-python/bin/python").path
+        if FileManager.default.isExecutableFile(atPath: python) { return python }
+        let message = "the test venv \(python) is missing (scripts/install-deps.sh --with-test-tools makes it)"
+        if isCI {
+            Issue.record(Comment(rawValue: "prerequisite missing in CI: \(message)"))
+        } else {
+            print("skipping: \(message)")
+        }
+        return nil
+    }
+}

@@ -2,7 +2,10 @@ import Exporters
 
 /// An `HTTPSender` on the agent's shared client, from an exporter's HTTP keys.
 enum HTTPSenderFactory {
-    static func make(_ settings: HTTPClientSettings, encoder: any BatchEncoder, context: ComponentContext) throws -> any ExportSender {
+    static func make(
+        _ settings: HTTPClientSettings, encoder: any BatchEncoder,
+        classifier: any ResponseClassifier = DefaultResponseClassifier(), context: ComponentContext
+    ) throws -> any ExportSender {
         let configuration = HTTPSenderConfiguration(
             endpoint: settings.endpoint, headers: settings.headers,
             compression: settings.compression == .gzip ? .gzip : .none, timeout: settings.timeout.duration,
@@ -10,7 +13,7 @@ enum HTTPSenderFactory {
             tls: settings.tls.map { HTTPTLSOptions(caFile: $0.caFile, insecureSkipVerify: $0.insecureSkipVerify) },
             userAgent: "outrider/\(BuildInfo.version)")
         return try HTTPSender(
-            client: context.http.instance, configuration: configuration, encoder: encoder, logger: context.logger,
+            client: context.http.instance, configuration: configuration, encoder: encoder, classifier: classifier, logger: context.logger,
             wallClock: context.clock)
     }
 }

@@ -5,8 +5,10 @@ import Telemetry
 ///
 /// Everything but the labels and the value is shared by a family's samples (name, type,
 /// unit) or by the whole batch (timestamp, resource), so those parts are encoded once and
-/// copied. `unit` is always present, `""` when the family has none. Our model has only
-/// counters and gauges; histograms (`buckets`, `sum`, `count`) come with a histogram type.
+/// copied. `unit` is always present, `""` when the family has none. A histogram sample has
+/// `buckets` (cumulative, Prometheus-style: `[{"le":"0.5","count":3},…,{"le":"+Inf",…}]`),
+/// `sum` and `count` instead of `value`. A sample taken at its own time (an SDK's point)
+/// carries that `timestamp` instead of the batch's.
 enum MetricSampleJSON {
     /// `{"name":…,"type":…,"unit":…,"labels":` for one family.
     static func prefix(of family: MetricFamily) -> [UInt8] {
@@ -17,6 +19,7 @@ enum MetricSampleJSON {
         switch family.kind {
         case .counter: out.appendLiteral(",\"type\":\"counter\"")
         case .gauge: out.appendLiteral(",\"type\":\"gauge\"")
+        case .histogram: out.appendLiteral(",\"type\":\"histogram\"")
         }
         out.appendLiteral(",\"unit\":")
         JSONString.append(family.unit, to: &out)
@@ -24,19 +27,26 @@ enum MetricSampleJSON {
         return out
     }
 
-    /// `,"timestamp":…,"resource":…}` for one batch.
-    static func suffix(timestamp: Timestamp, encodedResource: [UInt8]) -> [UInt8] {
+    /// `,"timestamp":…,"resource":…}` for one batch, and where its timestamp starts (a
+    /// sample with its own timestamp replaces what lies between the two).
+    struct Suffix {
+        var bytes: [UInt8]
+        var resourceStart: Int
+    }
+
+    static func suffix(timestamp: Timestamp, encodedResource: [UInt8]) -> Suffix {
         var out: [UInt8] = []
         out.reserveCapacity(48 + encodedResource.count)
         out.appendLiteral(",\"timestamp\":")
         RFC3339.appendQuoted(timestamp, to: &out)
+        let resourceStart = out.count
         out.appendLiteral(",\"resource\":")
         out.append(contentsOf: encodedResource)
         out.append(UInt8(ascii: "}"))
-        return out
+        return Suffix(bytes: out, resourceStart: resourceStart)
     }
 
-    static func append(_ sample: MetricSample, prefix: [UInt8], suffix: [UInt8], to out: inout [UInt8]) {
+    static func append(_ sample: MetricSample, prefix: [UInt8], suffix: Suffix, to out: inout [UInt8]) {
         out.append(contentsOf: prefix)
         out.append(UInt8(ascii: "{"))
         for (index, pair) in sample.labels.pairs.enumerated() {
@@ -45,8 +55,34 @@ enum MetricSampleJSON {
             out.append(UInt8(ascii: ":"))
             JSONString.append(pair.value, to: &out)
         }
-        out.appendLiteral("},\"value\":")
-        JSONNumber.append(sample.value, nonFinite: .prometheus, to: &out)
-        out.append(contentsOf: suffix)
+        out.append(UInt8(ascii: "}"))
+        if let histogram = sample.histogram {
+            out.appendLiteral(",\"buckets\":[")
+            var first = true
+            histogram.forEachClassicSeries { kind, le, value in
+                guard kind == .bucket, let le else { return }
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                out.appendLiteral("{\"le\":")
+                JSONString.append(le, to: &out)
+                out.appendLiteral(",\"count\":")
+                JSONNumber.append(value, nonFinite: .prometheus, to: &out)
+                out.append(UInt8(ascii: "}"))
+            }
+            out.appendLiteral("],\"sum\":")
+            JSONNumber.append(histogram.sum, nonFinite: .prometheus, to: &out)
+            out.appendLiteral(",\"count\":")
+            JSONNumber.append(Double(histogram.count), nonFinite: .prometheus, to: &out)
+        } else {
+            out.appendLiteral(",\"value\":")
+            JSONNumber.append(sample.value, nonFinite: .prometheus, to: &out)
+        }
+        if let timestamp = sample.timestamp {
+            out.appendLiteral(",\"timestamp\":")
+            RFC3339.appendQuoted(timestamp, to: &out)
+            out.append(contentsOf: suffix.bytes[suffix.resourceStart...])
+        } else {
+            out.append(contentsOf: suffix.bytes)
+        }
     }
 }
