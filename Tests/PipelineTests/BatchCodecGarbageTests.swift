@@ -70,8 +70,11 @@ struct BatchCodecGarbageTests {
         let overflow: [UInt8] = [1] + [UInt8](repeating: 0xFF, count: 10) + [0x01]
         #expect(throws: BatchCodecError.varintOverflow(field: "event count", offset: 1)) { try BatchCodec.decode(overflow) }
         // Events larger than Int.max clamp instead of trapping.
-        let big: [UInt8] = [1] + [UInt8](repeating: 0xFF, count: 9) + [0x01, 0]
+        let big: [UInt8] = [1] + [UInt8](repeating: 0xFF, count: 9) + [0x01, 0, 1]
         #expect(try BatchCodec.header(big).events == .max)
+        #expect(try BatchCodec.header(big).signal == .metrics)
+        // The header names the payload kind too, so a bad one is refused without decoding.
+        #expect(throws: BatchCodecError.badTag(field: "payload kind", offset: 3, tag: 9)) { try BatchCodec.header([1, 0, 0, 9]) }
     }
 
     @Test("random bytes and random corruption of valid records never trap")

@@ -210,4 +210,25 @@ struct DiskBufferTests {
         buffer.complete(batch, delivered: true)
         await buffer.close()
     }
+
+    @Test("a delivery batch holds one signal: logs, metrics, logs are three batches, also after a restart")
+    func oneSignalPerBatch() async throws {
+        let directory = try TemporaryDirectory("disk-buffer-signals")
+        let metrics = TelemetryBatch.metrics(MetricBatch(
+            families: [MetricFamily(name: "up", help: "", kind: .gauge, samples: [MetricSample(labels: [:], value: 1)])],
+            timestamp: Timestamp(nanosecondsSinceEpoch: 1)))
+        do {
+            let buffer = try Self.open(directory.path)
+            for batch in [Self.logs("a", 2), metrics, Self.logs("b", 1)] {
+                #expect(try await buffer.append(BufferItem(batch), waitForRoom: true) == .accepted)
+            }
+            let taken = await Self.drain(buffer)
+            #expect(taken.map { $0.batches.map(\.signal) } == [[.logs], [.metrics], [.logs]])
+            await buffer.close()
+        }
+        let reopened = try Self.open(directory.path)
+        let replayed = await Self.drain(reopened)
+        #expect(replayed.map { $0.batches.map(\.signal) } == [[.logs], [.metrics], [.logs]])
+        await reopened.close()
+    }
 }

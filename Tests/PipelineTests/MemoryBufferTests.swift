@@ -41,6 +41,19 @@ struct MemoryBufferTests {
         return taken
     }
 
+    @Test("a delivery batch holds one signal: queued logs, spans, logs come out as three batches")
+    func oneSignalPerBatch() async throws {
+        let buffer = MemoryBuffer(maxBytes: 1 << 20, whenFull: .block)
+        let span = Span(traceID: TraceID(high: 1, low: 2), spanID: SpanID(3), name: "s", start: Self.now, end: Self.now)
+        for batch in [Self.logs(2), TelemetryBatch.spans([span]), Self.logs(1, from: 2)] {
+            #expect(try await buffer.append(BufferItem(batch), waitForRoom: false) == .accepted)
+        }
+        await buffer.close()
+        let taken = await Self.drain(buffer)
+        #expect(taken.map { $0.batches.map(\.signal) } == [[.logs], [.traces], [.logs]])
+        #expect(taken.map(\.events) == [2, 1, 1])
+    }
+
     @Test("append, nextBatch, complete: events in order, stats back to zero, acknowledgements delivered")
     func roundTrip() async throws {
         let buffer = MemoryBuffer(maxBytes: 1 << 20, whenFull: .block)

@@ -82,7 +82,7 @@ extension DiskBuffer {
                     for (offset, record) in records.enumerated() {
                         state.add(DiskBufferRecord(
                             position: range.lowerBound + UInt64(offset), events: record.events,
-                            bytes: record.estimatedBytes, appended: now, phase: .unread))
+                            bytes: record.estimatedBytes, appended: now, signal: record.signal, phase: .unread))
                     }
                     state.diskFullSince = nil
                 }

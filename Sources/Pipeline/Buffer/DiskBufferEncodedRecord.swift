@@ -5,6 +5,7 @@ struct DiskBufferEncodedRecord {
     var bytes: [UInt8]
     var events: Int
     var estimatedBytes: Int
+    var signal: Signal
 
     /// Encodes `batch` as one record, or as several when it is larger than a log record may
     /// be (split in halves by events). A single event that still does not fit is given up:
@@ -12,7 +13,7 @@ struct DiskBufferEncodedRecord {
     static func encode(_ batch: TelemetryBatch, events: Int, bytes: Int, limit: Int) -> (records: [Self], dropped: Int) {
         let encoded = BatchCodec.encode(batch, events: events, estimatedBytes: bytes)
         if encoded.count <= limit {
-            return ([Self(bytes: encoded, events: events, estimatedBytes: bytes)], 0)
+            return ([Self(bytes: encoded, events: events, estimatedBytes: bytes, signal: batch.signal)], 0)
         }
         guard events > 1 else { return ([], events) }
         var tail = batch

@@ -1,3 +1,5 @@
+import Telemetry
+
 /// What the disk buffer remembers of one unacknowledged log record: enough to account for
 /// it, batch it and drop it without touching the disk. About 64 bytes per record, and a
 /// record is a whole source batch (a read chunk, an OTLP request), not one event.
@@ -19,5 +21,7 @@ struct DiskBufferRecord {
     /// When it was appended, for `max_wait`; nil for records replayed at startup, which are
     /// due at once.
     let appended: ContinuousClock.Instant?
+    /// Nil for a corrupt record (never delivered).
+    let signal: Signal?
     var phase: Phase
 }

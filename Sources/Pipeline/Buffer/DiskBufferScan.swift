@@ -20,7 +20,7 @@ enum DiskBufferScan {
                     chunk = try log.read(from: next, maxRecords: 1, maxBytes: DiskBuffer.unlimitedReadBytes)
                 } catch {
                     guard let position = corruptPosition(error, reading: next) else { throw error }
-                    records.append(DiskBufferRecord(position: position, events: 0, bytes: 0, appended: nil, phase: .done))
+                    records.append(DiskBufferRecord(position: position, events: 0, bytes: 0, appended: nil, signal: nil, phase: .done))
                     corrupt += 1
                     next = position + 1
                     continue
@@ -31,7 +31,7 @@ enum DiskBufferScan {
                 if let record = record(position: position, bytes: bytes) {
                     records.append(record)
                 } else {
-                    records.append(DiskBufferRecord(position: position, events: 0, bytes: 0, appended: nil, phase: .done))
+                    records.append(DiskBufferRecord(position: position, events: 0, bytes: 0, appended: nil, signal: nil, phase: .done))
                     corrupt += 1
                 }
             }
@@ -46,7 +46,7 @@ enum DiskBufferScan {
         guard let header = try? BatchCodec.header(bytes), header.events > 0, header.events <= bytes.count else { return nil }
         return DiskBufferRecord(
             position: position, events: header.events, bytes: min(header.estimatedBytes, 1 << 40), appended: nil,
-            phase: .unread)
+            signal: header.signal, phase: .unread)
     }
 
     /// Which position a one-record read from `position` failed on: the first one on disk at

@@ -70,8 +70,9 @@ struct DiskBufferState {
         }
     }
 
-    /// Takes unread records for one delivery batch: whole records while they fit the
-    /// limits, or one record alone when it is larger (the caller splits it once decoded).
+    /// Takes unread records for one delivery batch: whole records of one signal while they
+    /// fit the limits, or one record alone when it is larger (the caller splits it once
+    /// decoded).
     mutating func claim(_ limits: BatchLimits) -> [DiskBufferRecord] {
         guard var index = firstUnreadIndex else { return [] }
         unreadHint = index
@@ -81,7 +82,10 @@ struct DiskBufferState {
         while index < records.endIndex {
             let record = records[index]
             if record.phase == .unread {
-                if !positions.isEmpty && (events + record.events > limits.maxEvents || bytes + record.bytes > limits.maxBytes) {
+                if !positions.isEmpty
+                    && (events + record.events > limits.maxEvents || bytes + record.bytes > limits.maxBytes
+                        || record.signal != positions[0].signal)
+                {
                     break
                 }
                 positions.append(record)

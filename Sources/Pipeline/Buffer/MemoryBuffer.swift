@@ -149,13 +149,15 @@ public final class MemoryBuffer: TelemetryBuffer {
         }
     }
 
-    /// Whole entries while they fit; a first entry larger than the limits is split.
+    /// Whole entries of one signal while they fit; a first entry larger than the limits is
+    /// split. One signal per delivery batch: backends like OTLP/HTTP take each at its own URL.
     private func take(_ limits: BatchLimits, from state: inout State) -> BufferedBatch {
         var batches: [TelemetryBatch] = []
         var acknowledgements: [Acknowledgement] = []
         var events = 0
         var bytes = 0
         while var entry = state.queue.first {
+            if let first = batches.first, first.signal != entry.batch.signal { break }
             if events + entry.events > limits.maxEvents || bytes + entry.bytes > limits.maxBytes {
                 guard batches.isEmpty else { break }
                 // Split by events, in proportion to bytes when bytes are the tighter limit.

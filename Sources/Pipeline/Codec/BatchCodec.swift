@@ -73,21 +73,27 @@ public enum BatchCodec {
         guard version == Self.version else { throw .unknownVersion(version) }
         let events = try reader.varint("event count")
         let bytes = try reader.varint("estimated bytes")
+        let tagOffset = reader.offset
+        let tag = try reader.u8("payload kind")
+        let signal: Signal
+        switch PayloadTag(rawValue: tag) {
+        case .logs: signal = .logs
+        case .metrics: signal = .metrics
+        case .spans: signal = .traces
+        case nil: throw .badTag(field: "payload kind", offset: tagOffset, tag: tag)
+        }
         // Counts above Int.max are garbage; clamping keeps the arithmetic of callers safe.
-        return BatchCodecHeader(events: Int(clamping: events), estimatedBytes: Int(clamping: bytes))
+        return BatchCodecHeader(events: Int(clamping: events), estimatedBytes: Int(clamping: bytes), signal: signal)
     }
 
     private static func decode(_ reader: inout ByteReader) throws(BatchCodecError) -> TelemetryBatch {
-        let header = try header(&reader)
-        let tagOffset = reader.offset
-        let tag = try reader.u8("payload kind")
+        let header = try header(&reader)  // also reads the payload kind
         let resource = Resource(attributes: try attributes(&reader, depth: 0))
         let batch: TelemetryBatch
-        switch PayloadTag(rawValue: tag) {
+        switch header.signal {
         case .logs: batch = .logs(try logs(&reader), resource: resource)
         case .metrics: batch = .metrics(try metrics(&reader), resource: resource)
-        case .spans: batch = .spans(try spans(&reader), resource: resource)
-        case nil: throw .badTag(field: "payload kind", offset: tagOffset, tag: tag)
+        case .traces: batch = .spans(try spans(&reader), resource: resource)
         }
         guard reader.remaining == 0 else { throw .trailingBytes(offset: reader.offset, count: reader.remaining) }
         let events = batch.eventCount
