@@ -151,6 +151,7 @@ let package = Package(
         .target(
             name: "TestSink",
             dependencies: [
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -166,7 +167,11 @@ let package = Package(
         // Benchmarks (scripts/bench-*.sh), not shipped.
         .executableTarget(
             name: "outrider-bench",
-            dependencies: ["HostMetrics", "Telemetry"]
+            dependencies: [
+                "HostMetrics", "Telemetry", "Exporters",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // Helpers shared by the test targets: a raw HTTP/1.1 client, temporary files.
         .target(
@@ -199,7 +204,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ExportersTests",
-            dependencies: ["Exporters", "TestSink", "TestSupport"],
+            dependencies: [
+                "Exporters", "TestSink", "TestSupport",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -74,6 +74,18 @@ struct LineScanner {
         }
     }
 
+    /// One line framed by the request's own format (a Loki entry): counted as is, even
+    /// when blank or holding newlines.
+    mutating func addFramed(_ line: UnsafeRawBufferPointer) {
+        lines += 1
+        batch.add(line: line, extractor: extractor)
+    }
+
+    /// Body bytes of a request whose lines come through `addFramed`.
+    mutating func addBytes(_ count: Int) {
+        bytes += count
+    }
+
     /// Ends the body: a last line without a newline still counts.
     mutating func finish() {
         if carrying {

@@ -8,7 +8,9 @@ import NIOHTTP1
 /// is held, up to the size limit, and decoded at its end), its lines are recorded when the
 /// request is complete, and the answer is `200 {"lines":N}` — after the delay, scheduled on
 /// the event loop. A fault answers its status (with `Retry-After`) or resets the
-/// connection, also after the delay; the body is read and dropped.
+/// connection, also after the delay; the body is read and dropped. A Loki push
+/// (`LokiPush.path`) is held whole and schema-checked at its end: `200 {"entries":N}` or
+/// `400` with the reason.
 ///
 /// Control (same port, not counted, never faulted or delayed):
 /// - `GET /_control/stats`: `SinkStats.json`.
@@ -28,6 +30,8 @@ final class SinkHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case idle
         case control
         case accept
+        /// A Loki push: held whole (up to the size limit), checked against the schema at its end.
+        case loki
         case fault(SinkBehavior.Fault)
         case tooLarge
         case unsupported(HTTPResponseStatus, String)
@@ -37,6 +41,9 @@ final class SinkHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case identity
         case gzip
         case deflate
+        /// Snappy (Prometheus remote_write): accepted and counted in bytes, not decoded, so
+        /// it has no lines.
+        case snappy
     }
 
     private let sink: TestSink
@@ -49,6 +56,7 @@ final class SinkHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var encoding = Encoding.identity
     private var compressed: [UInt8] = []
     private var controlBody: [UInt8] = []
+    private var tenant: String?
     private var scanner: LineScanner
     private var pending: Scheduled<Void>?
 
@@ -98,12 +106,23 @@ final class SinkHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case nil, "identity", "": encoding = .identity
         case "gzip", "x-gzip": encoding = .gzip
         case "deflate": encoding = .deflate
+        case "snappy": encoding = .snappy
         case let other?:
             phase = .unsupported(.unsupportedMediaType, "unsupported content-encoding \(other)")
             return
         }
         if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > maxBody {
             rejectTooLarge(context: context)
+            return
+        }
+        if path == LokiPush.path {
+            guard contentType == "application/json", encoding != .snappy else {
+                phase = .unsupported(.unsupportedMediaType, "\(LokiPush.path) takes application/json, got \(contentType ?? "no content type")")
+                return
+            }
+            phase = .loki
+            tenant = head.headers.first(name: "x-scope-orgid")
+            continueIfExpected(head, context: context)
             return
         }
         phase = .accept
@@ -125,10 +144,18 @@ final class SinkHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .accept:
             if bodyBytes > maxBody {
                 rejectTooLarge(context: context)
+            } else if encoding == .snappy {
+                scanner.addBytes(chunk.readableBytes)
             } else if encoding != .identity {
                 compressed.append(contentsOf: chunk.readableBytesView)
             } else {
                 chunk.withUnsafeReadableBytes { scanner.feed($0) }
+            }
+        case .loki:
+            if bodyBytes > maxBody {
+                rejectTooLarge(context: context)
+            } else {
+                compressed.append(contentsOf: chunk.readableBytesView)
             }
         case .control:
             if controlBody.count + chunk.readableBytes <= Self.maxControlBody {
@@ -173,11 +200,62 @@ final class SinkHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             later(context) { [sink] in sink.resetConnection(channel) }
         case .accept:
             acceptBody(head, context: context)
+        case .loki:
+            acceptLoki(head, context: context)
+        }
+    }
+
+    /// A Loki push: decoded, checked against the push API's schema (400 with the reason
+    /// if it fails), then each entry's line counted and sequence-checked as a line, and its
+    /// stream labels and tenant recorded.
+    private func acceptLoki(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        var body = compressed
+        compressed = []
+        let isCompressed = encoding == .gzip || encoding == .deflate
+        if isCompressed {
+            var decoded: [UInt8] = []
+            do {
+                let emit: (UnsafeRawBufferPointer) -> Void = { decoded.append(contentsOf: $0) }
+                _ = encoding == .gzip
+                    ? try Inflater.gunzip(body, limit: maxDecompressed, emit: emit)
+                    : try Inflater.inflate(body, limit: maxDecompressed, emit: emit)
+            } catch {
+                let status: HTTPResponseStatus = error == .tooLarge ? .payloadTooLarge : .badRequest
+                sink.reject(Int(status.code), wireBytes: bodyBytes)
+                later(context) { [self] in
+                    respond(context: context, head: head, status: status, body: Self.error("cannot decode \(encoding) body: \(error)"))
+                }
+                return
+            }
+            body = decoded
+        }
+        let push: LokiPush
+        do {
+            push = try LokiPush(body)
+        } catch {
+            sink.reject(400, wireBytes: bodyBytes)
+            later(context) { [self] in
+                respond(context: context, head: head, status: .badRequest, body: Self.error("invalid Loki push: \(error)"))
+            }
+            return
+        }
+        scanner.reset(framing: .lines)
+        for stream in push.streams {
+            for entry in stream.entries {
+                var line = entry.line
+                line.withUTF8 { scanner.addFramed(UnsafeRawBufferPointer($0)) }
+            }
+        }
+        scanner.addBytes(body.count)
+        sink.acceptLoki(push, tenant: tenant, scanner: scanner, wireBytes: bodyBytes, compressed: isCompressed)
+        let answer = "{\"entries\":\(push.entryCount)}"
+        later(context) { [self] in
+            respond(context: context, head: head, status: .ok, body: answer)
         }
     }
 
     private func acceptBody(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        let isCompressed = encoding != .identity
+        let isCompressed = encoding == .gzip || encoding == .deflate
         if isCompressed {
             let input = compressed
             compressed = []

@@ -26,6 +26,17 @@ public struct SinkStats: Sendable, Equatable {
     public var untrackedLines = 0
     /// Per stream key.
     public var streams: [String: SequenceReport] = [:]
+    /// Loki pushes accepted (`/loki/api/v1/push`, schema-checked).
+    public var lokiPushes = 0
+    /// Loki entries by stream selector (`{level="info",service_name="checkout"}`, names
+    /// sorted); at most `SinkState.maxPaths` selectors.
+    public var lokiStreams: [String: Int] = [:]
+    /// Loki pushes by `X-Scope-OrgID` (`""`: none sent).
+    public var lokiTenants: [String: Int] = [:]
+    /// Loki entries carrying each structured metadata name (`trace_id`, …).
+    public var lokiMetadata: [String: Int] = [:]
+    /// Loki entries older than the entry before them in the same stream of one push.
+    public var lokiUnorderedEntries = 0
 
     public init() {}
 
@@ -60,6 +71,13 @@ public struct SinkStats: Sendable, Equatable {
             }
             object.object("contentTypes") { inner in
                 for (type, count) in contentTypes.sorted(by: { $0.key < $1.key }) { inner.field(type, count) }
+            }
+            object.field("lokiPushes", lokiPushes)
+            object.field("lokiUnorderedEntries", lokiUnorderedEntries)
+            for (name, map) in [("lokiStreams", lokiStreams), ("lokiTenants", lokiTenants), ("lokiMetadata", lokiMetadata)] {
+                object.object(name) { inner in
+                    for (key, count) in map.sorted(by: { $0.key < $1.key }) { inner.field(key, count) }
+                }
             }
             object.object("sequence") { Self.write(sequence, into: &$0) }
             object.object("streams") { inner in
@@ -143,11 +161,11 @@ struct SinkState {
         if let contentType { Self.bump(&counters.contentTypes, contentType, limit: Self.maxContentTypes) }
     }
 
-    private static func bump(_ map: inout [String: Int], _ key: String, limit: Int) {
+    private static func bump(_ map: inout [String: Int], _ key: String, limit: Int, by amount: Int = 1) {
         if map[key] != nil || map.count < limit - 1 {
-            map[key, default: 0] += 1
+            map[key, default: 0] += amount
         } else {
-            map[overflowKey, default: 0] += 1
+            map[overflowKey, default: 0] += amount
         }
     }
 
@@ -181,6 +199,20 @@ struct SinkState {
                 counters.untrackedLines += 1
             }
         }
+    }
+
+    mutating func recordLoki(_ push: LokiPush, tenant: String?) {
+        counters.lokiPushes += 1
+        Self.bump(&counters.lokiTenants, tenant ?? "", limit: Self.maxPaths)
+        var metadata: [String: Int] = [:]
+        for stream in push.streams {
+            Self.bump(&counters.lokiStreams, stream.selector, limit: Self.maxPaths, by: stream.entries.count)
+            for (index, entry) in stream.entries.enumerated() {
+                if index > 0, entry.nanoseconds < stream.entries[index - 1].nanoseconds { counters.lokiUnorderedEntries += 1 }
+                for pair in entry.metadata { metadata[pair.key, default: 0] += 1 }
+            }
+        }
+        for (key, count) in metadata { Self.bump(&counters.lokiMetadata, key, limit: Self.maxPaths, by: count) }
     }
 
     var snapshot: SinkStats {

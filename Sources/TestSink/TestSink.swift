@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A test backend: an HTTP/1.1 sink on plain SwiftNIO that counts what it receives, checks
@@ -7,7 +8,10 @@ import Synchronization
 ///
 /// Any path takes any body: newline-delimited lines (NDJSON, text, opaque content) or a
 /// JSON array (`application/json` starting with `[`, one line per element), gzip or
-/// deflate encoded or not. `/_control/…` drives it over HTTP (see `SinkHTTPHandler`), so
+/// deflate encoded or not; a snappy body (remote_write) is counted in bytes, not decoded.
+/// `/loki/api/v1/push` takes Loki's push JSON only: checked against its schema (400 with
+/// the reason otherwise), one line per entry, its stream labels and `X-Scope-OrgID`
+/// recorded in `SinkStats.loki…`. `/_control/…` drives it over HTTP (see `SinkHTTPHandler`), so
 /// the `outrider-sink` executable can be steered with curl during a benchmark.
 ///
 /// Memory is bounded whatever the traffic: bodies are scanned as they stream in, never
@@ -15,7 +19,11 @@ import Synchronization
 /// a 32 KiB window); a request's sequence numbers wait for its end at 16 bytes a line; each
 /// stream costs an 8 KiB bitset of its last 65,536 numbers, for at most 1,024 streams
 /// (8 MiB; lines of further streams are counted in `untrackedLines`); paths and content
-/// types are capped at 256 and 64 distinct values. See `SequenceTracker` for the window.
+/// types are capped at 256 and 64 distinct values, Loki selectors, tenants and metadata
+/// names at 256. A Loki push is the exception to streaming: it is held whole (up to
+/// `maxBodyBytes`, decoded up to `maxDecompressedBytes`) and parsed into a tree to be
+/// checked, a few times its size while its request lasts. See `SequenceTracker` for the
+/// window.
 ///
 /// ```swift
 /// let sink = try await TestSink.start()
@@ -36,6 +44,8 @@ public final class TestSink: Sendable {
     let extractor: SequenceExtractor
     private let group: any EventLoopGroup
     private let host: String
+    /// Serves HTTPS with this context (a test's own CA and certificates) when set.
+    private let tls: NIOSSLContext?
     private let state: Mutex<SinkState>
     private let server = Mutex(Server())
 
@@ -52,8 +62,11 @@ public final class TestSink: Sendable {
     /// Connections with nothing to say for this long are closed.
     static let idleTimeout = TimeAmount.seconds(60)
 
-    private init(host: String, behavior: SinkBehavior, extractor: SequenceExtractor, group: any EventLoopGroup) {
+    private init(
+        host: String, behavior: SinkBehavior, extractor: SequenceExtractor, group: any EventLoopGroup, tls: NIOSSLContext?
+    ) {
         self.host = host
+        self.tls = tls
         self.extractor = extractor
         self.group = group
         self.state = Mutex(SinkState(behavior: behavior))
@@ -62,9 +75,10 @@ public final class TestSink: Sendable {
     /// Starts listening on `host:port` (port 0: any free port, see `port`).
     public static func start(
         host: String = "127.0.0.1", port: Int = 0, behavior: SinkBehavior = .healthy,
-        extractor: SequenceExtractor = .standard, group: (any EventLoopGroup)? = nil
+        extractor: SequenceExtractor = .standard, group: (any EventLoopGroup)? = nil, tls: NIOSSLContext? = nil
     ) async throws -> TestSink {
-        let sink = TestSink(host: host, behavior: behavior, extractor: extractor, group: group ?? MultiThreadedEventLoopGroup.singleton)
+        let sink = TestSink(
+            host: host, behavior: behavior, extractor: extractor, group: group ?? MultiThreadedEventLoopGroup.singleton, tls: tls)
         let channel = try await sink.bind(port: port)
         sink.server.withLock {
             $0.listener = channel
@@ -182,6 +196,7 @@ public final class TestSink: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     if self.admitConnection(channel) {
                         let pipeline = channel.pipeline.syncOperations
+                        if let tls = self.tls { try pipeline.addHandler(NIOSSLServerHandler(context: tls)) }
                         try pipeline.addHandler(IdleStateHandler(allTimeout: Self.idleTimeout))
                         try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
                         try pipeline.addHandler(SinkHTTPHandler(sink: self))
@@ -253,6 +268,14 @@ public final class TestSink: Sendable {
         state.withLock {
             $0.counters.wireBytes += wireBytes
             $0.accept(lines: scanner.lines, bytes: scanner.bytes, compressed: compressed, batch: scanner.batch)
+        }
+    }
+
+    func acceptLoki(_ push: LokiPush, tenant: String?, scanner: LineScanner, wireBytes: Int, compressed: Bool) {
+        state.withLock {
+            $0.counters.wireBytes += wireBytes
+            $0.accept(lines: scanner.lines, bytes: scanner.bytes, compressed: compressed, batch: scanner.batch)
+            $0.recordLoki(push, tenant: tenant)
         }
     }
 

@@ -3,6 +3,7 @@ import Glibc
 // Benchmarks for scripts/bench-*.sh; not shipped.
 //   outrider-bench collect N [breakdown]        one full host metrics collection, N times
 //   outrider-bench scrape N NAME=PORT:PID ...   /metrics latency and server CPU, servers alternating
+//   outrider-bench export PORT ITEMS             each exporter's encoder + HTTP sender to outrider-sink
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
@@ -15,7 +16,13 @@ case "scrape":
         exit(2)
     }
     scrapeBenchmark(count: count, targets: arguments.dropFirst(2).compactMap(ScrapeTarget.init))
+case "export":
+    guard arguments.count == 3, let port = Int(arguments[1]), let items = Int(arguments[2]) else {
+        print("usage: outrider-bench export PORT ITEMS")
+        exit(2)
+    }
+    await exportBenchmark(port: port, items: items)
 default:
-    print("usage: outrider-bench collect N [breakdown] | scrape N NAME=PORT:PID ...")
+    print("usage: outrider-bench collect N [breakdown] | scrape N NAME=PORT:PID ... | export PORT ITEMS")
     exit(2)
 }

@@ -76,7 +76,7 @@ struct HTTPSenderTests {
         #expect(reason.contains("\(directory.path)/absent"))
         let empty = try directory.write("empty", " \n")
         let emptySender = try Self.sender(HTTPSenderConfiguration(endpoint: "http://127.0.0.1:1/", bearerTokenFile: empty))
-        #expect(throws: BearerTokenFile.Failure.self) { try emptySender.makeRequest(body: []) }
+        #expect(throws: SecretFile.Failure.self) { try emptySender.makeRequest(body: []) }
     }
 
     @Test("an endpoint that is not an http(s) URL fails at start", arguments: ["", "collector:4318", "ftp://x/", "http://"])

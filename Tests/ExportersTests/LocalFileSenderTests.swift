@@ -153,6 +153,7 @@ struct LocalFileSenderTests {
             case .delivered: delivered += 1
             case .retryable(let reason, _): refusal = reason
             case .permanent(let reason): Issue.record("permanent: \(reason)"); return
+            case .partiallyDelivered(_, let reason): Issue.record("partially delivered: \(reason)"); return
             }
         }
         let reason = try #require(refusal)

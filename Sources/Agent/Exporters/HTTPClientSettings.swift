@@ -1,7 +1,10 @@
+import Exporters
 import YAML
 
 /// The keys every HTTP exporter shares (`endpoint`, `compression`, `timeout`, `headers`,
-/// `auth`, `tls`), read from the exporter's mapping next to its own keys.
+/// `headers_from_files`, `auth`, `tls`), read from the exporter's mapping next to its own
+/// keys. Secret values (tokens, header files' contents, keys) are only ever read from
+/// files, at request time, and never logged or shown on /status.
 public struct HTTPClientSettings: Decodable, Sendable, Equatable {
     public enum Compression: String, ConfigEnum { case none, gzip }
 
@@ -14,17 +17,33 @@ public struct HTTPClientSettings: Decodable, Sendable, Equatable {
 
     public struct TLS: Decodable, Sendable, Equatable {
         public var caFile: String?
+        /// Client certificate and key for mutual TLS.
+        public var certFile: String?
+        public var keyFile: String?
+        /// Checked against the server's certificate instead of the endpoint's host.
+        public var serverName: String?
         public var insecureSkipVerify = false
 
         enum CodingKeys: String, CodingKey {
             case caFile = "ca_file"
+            case certFile = "cert_file"
+            case keyFile = "key_file"
+            case serverName = "server_name"
             case insecureSkipVerify = "insecure_skip_verify"
         }
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             caFile = try container.decodeIfPresent(String.self, forKey: .caFile)
+            certFile = try container.decodeIfPresent(String.self, forKey: .certFile)
+            keyFile = try container.decodeIfPresent(String.self, forKey: .keyFile)
+            serverName = try container.decodeIfPresent(String.self, forKey: .serverName)
             insecureSkipVerify = try container.decodeIfPresent(Bool.self, forKey: .insecureSkipVerify) ?? false
+        }
+
+        var options: HTTPTLSOptions {
+            HTTPTLSOptions(
+                caFile: caFile, certFile: certFile, keyFile: keyFile, serverName: serverName, insecureSkipVerify: insecureSkipVerify)
         }
     }
 
@@ -32,10 +51,15 @@ public struct HTTPClientSettings: Decodable, Sendable, Equatable {
     public var compression = Compression.none
     public var timeout = ConfigDuration(.seconds(10))
     public var headers: [String: String] = [:]
+    /// Header name → file holding its value, re-read when the file changes.
+    public var headersFromFiles: [String: String] = [:]
     public var auth: Auth?
     public var tls: TLS?
 
-    enum CodingKeys: String, CodingKey { case endpoint, compression, timeout, headers, auth, tls }
+    enum CodingKeys: String, CodingKey {
+        case endpoint, compression, timeout, headers, auth, tls
+        case headersFromFiles = "headers_from_files"
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -43,6 +67,7 @@ public struct HTTPClientSettings: Decodable, Sendable, Equatable {
         compression = try container.decodeIfPresent(Compression.self, forKey: .compression) ?? compression
         timeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .timeout) ?? timeout
         headers = try container.decodeIfPresent([String: String].self, forKey: .headers) ?? [:]
+        headersFromFiles = try container.decodeIfPresent([String: String].self, forKey: .headersFromFiles) ?? [:]
         auth = try container.decodeIfPresent(Auth.self, forKey: .auth)
         tls = try container.decodeIfPresent(TLS.self, forKey: .tls)
     }
@@ -57,12 +82,25 @@ public struct HTTPClientSettings: Decodable, Sendable, Equatable {
             problems.append(ConfigProblem("expected an http:// or https:// URL, got \"\(endpoint)\"", at: "endpoint"))
         }
         if timeout.nanoseconds <= 0 { problems.append(ConfigProblem("must be more than 0s", at: "timeout")) }
-        for name in headers.keys.sorted() {
-            if Self.reservedHeaders.contains(name.lowercased()) {
-                problems.append(ConfigProblem("\"\(name)\" is set by the exporter itself", at: "headers", name))
-            } else if name.isEmpty || name.utf8.contains(where: { $0 <= 32 || $0 == UInt8(ascii: ":") || $0 >= 127 }) {
-                problems.append(ConfigProblem("\"\(name)\" is not a valid header name", at: "headers", name))
+        for (key, names) in [("headers", headers.keys.sorted()), ("headers_from_files", headersFromFiles.keys.sorted())] {
+            for name in names {
+                if Self.reservedHeaders.contains(name.lowercased()) {
+                    problems.append(ConfigProblem("\"\(name)\" is set by the exporter itself", at: key, name))
+                } else if name.isEmpty || name.utf8.contains(where: { $0 <= 32 || $0 == UInt8(ascii: ":") || $0 >= 127 }) {
+                    problems.append(ConfigProblem("\"\(name)\" is not a valid header name", at: key, name))
+                }
             }
+        }
+        for name in headersFromFiles.keys.sorted() {
+            if headers.keys.contains(where: { $0.lowercased() == name.lowercased() }) {
+                problems.append(ConfigProblem("\"\(name)\" is also set in headers: set it in one place", at: "headers_from_files", name))
+            }
+            if let file = headersFromFiles[name], !file.hasPrefix("/") {
+                problems.append(ConfigProblem("must be an absolute path, got \"\(file)\"", at: "headers_from_files", name))
+            }
+        }
+        if headersFromFiles.keys.contains(where: { $0.lowercased() == "authorization" }) && auth?.bearerTokenFile != nil {
+            problems.append(ConfigProblem("Authorization comes from auth.bearer_token_file already", at: "headers_from_files"))
         }
         if let value = headers.values.first(where: { $0.utf8.contains(where: { $0 == 10 || $0 == 13 }) }) {
             problems.append(ConfigProblem("header values must not contain line breaks (\"\(value.prefix(20))…\")", at: "headers"))
@@ -70,8 +108,20 @@ public struct HTTPClientSettings: Decodable, Sendable, Equatable {
         if let file = auth?.bearerTokenFile, !file.hasPrefix("/") {
             problems.append(ConfigProblem("must be an absolute path, got \"\(file)\"", at: "auth", "bearer_token_file"))
         }
-        if let file = tls?.caFile, !file.hasPrefix("/") {
-            problems.append(ConfigProblem("must be an absolute path, got \"\(file)\"", at: "tls", "ca_file"))
+        for (key, file) in [("ca_file", tls?.caFile), ("cert_file", tls?.certFile), ("key_file", tls?.keyFile)] {
+            if let file, !file.hasPrefix("/") {
+                problems.append(ConfigProblem("must be an absolute path, got \"\(file)\"", at: "tls", key))
+            }
+        }
+        if (tls?.certFile == nil) != (tls?.keyFile == nil) {
+            problems.append(ConfigProblem(
+                "cert_file and key_file go together (mutual TLS): set both or neither", at: "tls", tls?.certFile == nil ? "cert_file" : "key_file"))
+        }
+        if let serverName = tls?.serverName, serverName.isEmpty || serverName.contains(where: { $0 == "/" || $0 == ":" || $0 == " " }) {
+            problems.append(ConfigProblem("expected a host name, got \"\(serverName)\"", at: "tls", "server_name"))
+        }
+        if tls != nil && lowered.hasPrefix("http://") {
+            problems.append(ConfigProblem("tls settings need an https:// endpoint, got \"\(endpoint)\"", at: "tls"))
         }
         return problems
     }

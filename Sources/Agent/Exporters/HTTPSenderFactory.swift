@@ -9,8 +9,8 @@ enum HTTPSenderFactory {
         let configuration = HTTPSenderConfiguration(
             endpoint: settings.endpoint, headers: settings.headers,
             compression: settings.compression == .gzip ? .gzip : .none, timeout: settings.timeout.duration,
-            bearerTokenFile: settings.auth?.bearerTokenFile,
-            tls: settings.tls.map { HTTPTLSOptions(caFile: $0.caFile, insecureSkipVerify: $0.insecureSkipVerify) },
+            bearerTokenFile: settings.auth?.bearerTokenFile, headerFiles: settings.headersFromFiles,
+            tls: settings.tls?.options,
             userAgent: "outrider/\(BuildInfo.version)")
         return try HTTPSender(
             client: context.http.instance, configuration: configuration, encoder: encoder, classifier: classifier, logger: context.logger,

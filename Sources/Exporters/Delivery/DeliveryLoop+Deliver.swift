@@ -22,6 +22,9 @@ extension DeliveryLoop {
                 }
                 buffer.complete(batch, delivered: true)
                 return
+            case .partiallyDelivered(let rejected, let reason):
+                deliverPartially(batch, rejected: rejected, reason: reason, bytes: attempt.bytes)
+                return
             case .permanent(let reason):
                 stats.requests.add(1, ExporterStats.permanent)
                 drop(batch, reason: DropReason.permanentError, detail: reason)
@@ -52,6 +55,24 @@ extension DeliveryLoop {
             }
         }
         abandon(batch, lastFailure: lastFailure)
+    }
+
+    /// The backend took the batch but refused `rejected` of its events: those are counted as
+    /// dropped (`rejected`), the rest as sent, and the batch is complete, since the backend
+    /// answered that retrying would not help. Said on every such answer, with the backend's
+    /// reason: each one loses data.
+    private func deliverPartially(_ batch: BufferedBatch, rejected: Int, reason: String, bytes: Int?) {
+        // A backend claiming more than was sent cannot refuse more than the batch.
+        let refused = min(max(0, rejected), batch.events)
+        stats.recordDelivered(events: batch.events - refused, bytes: bytes ?? batch.bytes)
+        buffer.stats.dropped.add(refused, DropReason.rejected)
+        if stats.recordRecovery() {
+            logger.info("exporter \(name): backend accepts data again", metadata: ["exporter": "\(name)"])
+        }
+        logger.warning(
+            "exporter \(name): backend rejected \(refused) of \(batch.events) events: \(reason)",
+            metadata: ["exporter": "\(name)", "events": "\(refused)", "reason": "\(DropReason.rejected)", "error": "\(reason)"])
+        buffer.complete(batch, delivered: true)
     }
 
     /// Counts `batch`'s events as dropped under `reason`, says so, and completes it.

@@ -7,6 +7,9 @@ public enum DropReason {
     public static let permanentError = "permanent_error"
     /// Shutdown's grace period ran out before a memory buffer's batch was delivered.
     public static let shutdown = "shutdown"
+    /// The backend accepted the request but refused some of its events (OTLP's
+    /// `partial_success`); the rest were delivered.
+    public static let rejected = "rejected"
 
-    public static let all = [retriesExhausted, permanentError, shutdown]
+    public static let all = [retriesExhausted, permanentError, shutdown, rejected]
 }

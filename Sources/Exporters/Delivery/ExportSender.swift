@@ -4,6 +4,10 @@ import Telemetry
 /// How one delivery attempt ended, as the shared delivery loop needs to know it.
 public enum SendOutcome: Sendable, Hashable {
     case delivered
+    /// Accepted, but the backend refused `rejected` of the batch's events (OTLP's
+    /// `partial_success`): those are dropped and counted under `rejected`, the rest count as
+    /// delivered, and nothing is retried (the backend said retrying would not help).
+    case partiallyDelivered(rejected: Int, reason: String)
     /// Worth another attempt (connection refused, timeout, 408, 429, 5xx). `retryAfter` is
     /// the backend's Retry-After, which the loop honours over its own backoff.
     case retryable(reason: String, retryAfter: Duration? = nil)

@@ -11,6 +11,20 @@ enum JSONNumber {
         case protobuf
     }
 
+    /// A 64-bit integer as the proto3 JSON mapping (and so OTLP/JSON) writes it: a decimal
+    /// string, because JavaScript numbers lose digits past 2^53.
+    static func appendQuoted(_ value: UInt64, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        DecimalDigits.append(value, to: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// OTLP's fixed64 nanoseconds since the epoch, quoted; a time before 1970, which OTLP
+    /// cannot say, is 0 ("unset").
+    static func appendUnixNano(_ time: Timestamp, to out: inout [UInt8]) {
+        appendQuoted(UInt64(clamping: time.nanosecondsSinceEpoch), to: &out)
+    }
+
     static func append(_ value: Int64, to out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
         DecimalDigits.append(value.magnitude, to: &out)

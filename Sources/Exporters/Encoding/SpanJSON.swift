@@ -12,7 +12,23 @@ import Telemetry
 enum SpanJSON {
     /// - Parameter encodedResource: `{"attributes":[…]}`, encoded once per batch.
     static func append(_ span: Span, encodedResource: [UInt8], to out: inout [UInt8]) {
-        out.appendLiteral("{\"traceId\":")
+        out.append(UInt8(ascii: "{"))
+        appendMembers(span, to: &out)
+        out.appendLiteral(",\"resource\":")
+        out.append(contentsOf: encodedResource)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// Just the OTLP/JSON `Span`, as an OTLP/JSON request's `scopeSpans[].spans[]` holds it.
+    static func append(_ span: Span, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        appendMembers(span, to: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// The span's members, without the braces around them.
+    private static func appendMembers(_ span: Span, to out: inout [UInt8]) {
+        out.appendLiteral("\"traceId\":")
         HexDigit.appendQuoted(span.traceID, to: &out)
         out.appendLiteral(",\"spanId\":")
         HexDigit.appendQuoted(span.spanID, to: &out)
@@ -31,16 +47,16 @@ enum SpanJSON {
         out.appendLiteral(",\"kind\":")
         DecimalDigits.append(UInt64(span.kind.rawValue), to: &out)
         out.appendLiteral(",\"startTimeUnixNano\":")
-        appendUnixNano(span.start, to: &out)
+        JSONNumber.appendUnixNano(span.start, to: &out)
         out.appendLiteral(",\"endTimeUnixNano\":")
-        appendUnixNano(span.end, to: &out)
+        JSONNumber.appendUnixNano(span.end, to: &out)
         out.appendLiteral(",\"attributes\":")
         OTLPJSONAttributes.appendList(span.attributes, to: &out)
         out.appendLiteral(",\"events\":[")
         for (index, event) in span.events.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             out.appendLiteral("{\"timeUnixNano\":")
-            appendUnixNano(event.timestamp, to: &out)
+            JSONNumber.appendUnixNano(event.timestamp, to: &out)
             out.appendLiteral(",\"name\":")
             JSONString.append(event.name, to: &out)
             out.appendLiteral(",\"attributes\":")
@@ -68,8 +84,6 @@ enum SpanJSON {
             out.appendLiteral(",\"message\":")
             JSONString.append(span.status.message, to: &out)
         }
-        out.appendLiteral("},\"resource\":")
-        out.append(contentsOf: encodedResource)
         out.append(UInt8(ascii: "}"))
     }
 
@@ -80,12 +94,5 @@ enum SpanJSON {
         OTLPJSONAttributes.appendList(resource.attributes, to: &out)
         out.append(UInt8(ascii: "}"))
         return out
-    }
-
-    /// fixed64 nanoseconds as a decimal string, per the proto3 JSON mapping of 64-bit ints.
-    private static func appendUnixNano(_ time: Timestamp, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        JSONNumber.append(time.nanosecondsSinceEpoch, to: &out)
-        out.append(UInt8(ascii: "\""))
     }
 }

@@ -28,7 +28,7 @@ extension HTTPSender {
 
     /// A failed request's reason for logs and /status: which endpoint, and what happened.
     func describe(_ error: any Error) -> String {
-        let target = "POST \(configuration.endpoint)"
+        let target = "POST \(EndpointAuthority.redacting(configuration.endpoint))"
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded: return "\(target): no answer within \(configuration.timeout)"

@@ -20,8 +20,15 @@ public final class HTTPSender: ExportSender {
     let client: HTTPClient
     let encoder: any BatchEncoder
     let classifier: any ResponseClassifier
-    let token: BearerTokenFile?
+    let token: SecretFile?
+    /// Header name and the file its value is read from, per request.
+    let headerFiles: [(name: String, file: SecretFile)]
     let tls: TLSConfiguration?
+    /// The URL requests go to: the endpoint, or with `tls.server_name` as its host (the
+    /// client then connects to the endpoint's host through a DNS override).
+    let requestURL: String
+    /// A client of this sender's own, for `tls.server_name`; shut down with the sender.
+    let ownClient: HTTPClient?
     /// Configured headers plus the sender's own, built once.
     let headers: HTTPHeaders
     let timeout: TimeAmount
@@ -32,7 +39,7 @@ public final class HTTPSender: ExportSender {
     ///   - client: the agent's shared client (`HTTPClientDefaults.configuration()`); the
     ///     agent shuts it down after every exporter stopped.
     ///   - wallClock: for Retry-After dates.
-    /// - Throws: an endpoint that is not an http(s) URL, an unreadable `tls.ca_file`.
+    /// - Throws: an endpoint that is not an http(s) URL, an unreadable TLS file.
     public init(
         client: HTTPClient, configuration: HTTPSenderConfiguration, encoder: any BatchEncoder,
         classifier: any ResponseClassifier = DefaultResponseClassifier(), logger: Logger, wallClock: WallClock = .system
@@ -40,17 +47,39 @@ public final class HTTPSender: ExportSender {
         do {
             _ = try HTTPClient.Request(url: configuration.endpoint, method: .POST)
         } catch {
-            throw .invalidEndpoint(configuration.endpoint, reason: "\(error)")
+            throw .invalidEndpoint(EndpointAuthority.redacting(configuration.endpoint), reason: "\(error)")
         }
-        self.client = client
         self.configuration = configuration
         self.encoder = encoder
         self.classifier = classifier
         self.logger = logger
         self.wallClock = wallClock
-        token = configuration.bearerTokenFile.map(BearerTokenFile.init(path:))
+        token = configuration.bearerTokenFile.map { SecretFile(path: $0, what: "bearer token file") }
+        headerFiles = configuration.headerFiles.sorted { $0.key < $1.key }.map {
+            (name: $0.key, file: SecretFile(path: $0.value, what: "header \($0.key) file"))
+        }
         let isHTTPS = configuration.endpoint.lowercased().hasPrefix("https:")
         tls = try isHTTPS ? configuration.tls?.makeConfiguration() : nil
+        if isHTTPS, configuration.tls?.insecureSkipVerify == true {
+            logger.warning(
+                "TLS certificate verification is off for \(EndpointAuthority.redacting(configuration.endpoint)) (tls.insecure_skip_verify): anyone on the path can read and alter what is sent",
+                metadata: ["endpoint": "\(EndpointAuthority.redacting(configuration.endpoint))"])
+        }
+        if isHTTPS, let serverName = configuration.tls?.serverName, let target = EndpointAuthority(configuration.endpoint),
+            serverName != target.host
+        {
+            // AsyncHTTPClient checks the certificate against (and sends SNI for) the URL's
+            // host; a DNS override on a client of our own connects to the real host.
+            var clientConfiguration = HTTPClientDefaults.configuration()
+            clientConfiguration.dnsOverride = [serverName: target.host]
+            ownClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+            self.client = ownClient!
+            requestURL = target.replacingHost(with: serverName)
+        } else {
+            ownClient = nil
+            self.client = client
+            requestURL = configuration.endpoint
+        }
         var headers = HTTPHeaders()
         for (name, value) in configuration.headers.sorted(by: { $0.key < $1.key }) { headers.add(name: name, value: value) }
         headers.replaceOrAdd(name: "User-Agent", value: configuration.userAgent)
@@ -101,14 +130,24 @@ public final class HTTPSender: ExportSender {
         }
     }
 
-    func makeRequest(body: [UInt8]) throws(BearerTokenFile.Failure) -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: configuration.endpoint)
+    func makeRequest(body: [UInt8]) throws(SecretFile.Failure) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: requestURL)
         request.method = .POST
         request.headers = headers
-        if let token { request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(try token.token())") }
+        for header in headerFiles { request.headers.replaceOrAdd(name: header.name, value: try header.file.value()) }
+        if let token { request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(try token.value())") }
         request.body = .bytes(body)
         request.tlsConfiguration = tls
         return request
+    }
+
+    public func shutdown() async {
+        guard let ownClient else { return }
+        do {
+            try await ownClient.shutdown()
+        } catch {
+            logger.debug("HTTP client shutdown: \(error)")
+        }
     }
 
     static func nanoseconds(_ duration: Duration) -> Int64 {

@@ -11,15 +11,19 @@ public struct HTTPSenderConfiguration: Sendable, Hashable {
     public var timeout: Duration
     /// `Authorization: Bearer <contents>`, re-read when the file changes.
     public var bearerTokenFile: String?
+    /// Header name → file whose (trimmed) content is the value, re-read when it changes:
+    /// API keys and tenant secrets mounted from Kubernetes Secrets.
+    public var headerFiles: [String: String]
     /// Nil: the system's trust roots for `https`.
     public var tls: HTTPTLSOptions?
     public var userAgent: String
 
     public init(
         endpoint: String, headers: [String: String] = [:], compression: HTTPCompression = .none,
-        timeout: Duration = .seconds(10), bearerTokenFile: String? = nil, tls: HTTPTLSOptions? = nil,
-        userAgent: String = "outrider"
+        timeout: Duration = .seconds(10), bearerTokenFile: String? = nil, headerFiles: [String: String] = [:],
+        tls: HTTPTLSOptions? = nil, userAgent: String = "outrider"
     ) {
+        self.headerFiles = headerFiles
         self.endpoint = endpoint
         self.headers = headers
         self.compression = compression

@@ -1,0 +1,85 @@
+import OTLP
+import Telemetry
+
+/// One signal's batches as an OTLP `Export*ServiceRequest` in the OTLP/JSON mapping
+/// (`application/json`): lowerCamelCase keys, trace and span ids as lowercase hex (OTLP's
+/// exception to proto3 JSON's base64), enums as integers, 64-bit integers as decimal
+/// strings. Written straight into bytes with the same pieces as the `http` exporter's span
+/// lines (`SpanJSON`, `OTLPJSONAttributes`, `JSONString`), grouped as the protobuf request
+/// is (`OTLPGrouping`).
+public struct OTLPJSONEncoder: BatchEncoder {
+    public let signal: Signal
+
+    public init(signal: Signal) {
+        self.signal = signal
+    }
+
+    public var contentType: String { OTLPEncoding.json.contentType }
+
+    public func encode(_ batches: [TelemetryBatch]) throws(EncodingFailure) -> [UInt8] {
+        try OTLPSignalCheck.require(signal, in: batches)
+        var out: [UInt8] = []
+        out.reserveCapacity(JSONCapacity.estimate(batches))
+        switch signal {
+        case .logs:
+            OTLPJSONRequest.append(OTLPGrouping.logs(batches), keys: .logs, to: &out) { record, out in
+                OTLPJSONLogRecord.append(record, to: &out)
+            }
+        case .metrics:
+            OTLPJSONRequest.append(OTLPGrouping.metrics(batches), keys: .metrics, to: &out) { timed, out in
+                OTLPJSONMetric.append(timed.family, batchTimestamp: timed.batchTimestamp, to: &out)
+            }
+        case .traces:
+            OTLPJSONRequest.append(OTLPGrouping.spans(batches), keys: .spans, to: &out) { span, out in
+                SpanJSON.append(span, to: &out)
+            }
+        }
+        return out
+    }
+}
+
+/// The envelope: `{"resourceLogs":[{"resource":{…},"scopeLogs":[{"scope":{…},"logRecords":[…]}]}]}`
+/// and its metric and span equivalents.
+enum OTLPJSONRequest {
+    struct Keys {
+        var resources: StaticString
+        var scopes: StaticString
+        var items: StaticString
+
+        static let logs = Keys(resources: "{\"resourceLogs\":[", scopes: ",\"scopeLogs\":[", items: "\"logRecords\":[")
+        static let metrics = Keys(resources: "{\"resourceMetrics\":[", scopes: ",\"scopeMetrics\":[", items: "\"metrics\":[")
+        static let spans = Keys(resources: "{\"resourceSpans\":[", scopes: ",\"scopeSpans\":[", items: "\"spans\":[")
+    }
+
+    static func append<Item>(
+        _ groups: [OTLPResourceGroup<Item>], keys: Keys, to out: inout [UInt8], item: (Item, inout [UInt8]) -> Void
+    ) {
+        out.appendLiteral(keys.resources)
+        for (resourceIndex, group) in groups.enumerated() {
+            if resourceIndex > 0 { out.append(UInt8(ascii: ",")) }
+            out.appendLiteral("{\"resource\":")
+            out.append(contentsOf: SpanJSON.encodeResource(group.resource))
+            out.appendLiteral(keys.scopes)
+            for (scopeIndex, scopeGroup) in group.scopes.enumerated() {
+                if scopeIndex > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(UInt8(ascii: "{"))
+                // An empty scope is left out, as in the protobuf request.
+                if !scopeGroup.scope.name.isEmpty || !scopeGroup.scope.version.isEmpty {
+                    out.appendLiteral("\"scope\":{\"name\":")
+                    JSONString.append(scopeGroup.scope.name, to: &out)
+                    out.appendLiteral(",\"version\":")
+                    JSONString.append(scopeGroup.scope.version, to: &out)
+                    out.appendLiteral("},")
+                }
+                out.appendLiteral(keys.items)
+                for (itemIndex, element) in scopeGroup.items.enumerated() {
+                    if itemIndex > 0 { out.append(UInt8(ascii: ",")) }
+                    item(element, &out)
+                }
+                out.appendLiteral("]}")
+            }
+            out.appendLiteral("]}")
+        }
+        out.appendLiteral("]}")
+    }
+}

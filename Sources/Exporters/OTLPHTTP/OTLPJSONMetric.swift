@@ -1,0 +1,99 @@
+import Telemetry
+
+/// One metric family as an OTLP/JSON `Metric`, the same shape as the protobuf conversion
+/// (`OTLPMetrics`): a counter is a monotonic cumulative `sum`, a gauge a `gauge`, a
+/// histogram a cumulative `histogram`; labels are string attributes. Temporality is the
+/// enum's number (2, cumulative); counts and times are decimal strings.
+enum OTLPJSONMetric {
+    static func append(_ family: MetricFamily, batchTimestamp: Timestamp, to out: inout [UInt8]) {
+        out.appendLiteral("{\"name\":")
+        JSONString.append(family.name, to: &out)
+        if !family.help.isEmpty {
+            out.appendLiteral(",\"description\":")
+            JSONString.append(family.help, to: &out)
+        }
+        if !family.unit.isEmpty {
+            out.appendLiteral(",\"unit\":")
+            JSONString.append(family.unit, to: &out)
+        }
+        switch family.kind {
+        case .counter:
+            out.appendLiteral(",\"sum\":{\"dataPoints\":[")
+            appendNumberPoints(family.samples, batchTimestamp: batchTimestamp, to: &out)
+            out.appendLiteral("],\"aggregationTemporality\":2,\"isMonotonic\":true}")
+        case .gauge:
+            out.appendLiteral(",\"gauge\":{\"dataPoints\":[")
+            appendNumberPoints(family.samples, batchTimestamp: batchTimestamp, to: &out)
+            out.appendLiteral("]}")
+        case .histogram:
+            out.appendLiteral(",\"histogram\":{\"dataPoints\":[")
+            for (index, sample) in family.samples.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                appendHistogramPoint(sample, batchTimestamp: batchTimestamp, to: &out)
+            }
+            out.appendLiteral("],\"aggregationTemporality\":2}")
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    private static func appendNumberPoints(_ samples: [MetricSample], batchTimestamp: Timestamp, to out: inout [UInt8]) {
+        for (index, sample) in samples.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            appendPointHead(sample, batchTimestamp: batchTimestamp, to: &out)
+            out.appendLiteral(",\"asDouble\":")
+            JSONNumber.append(sample.value, nonFinite: .protobuf, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// As the protobuf conversion: a histogram family's sample without buckets goes out
+    /// with its value as the sum.
+    private static func appendHistogramPoint(_ sample: MetricSample, batchTimestamp: Timestamp, to out: inout [UInt8]) {
+        let histogram = sample.histogram ?? HistogramValue(bounds: [], counts: [], sum: sample.value, count: 0)
+        appendPointHead(sample, batchTimestamp: batchTimestamp, to: &out)
+        out.appendLiteral(",\"count\":")
+        JSONNumber.appendQuoted(histogram.count, to: &out)
+        out.appendLiteral(",\"sum\":")
+        JSONNumber.append(histogram.sum, nonFinite: .protobuf, to: &out)
+        out.appendLiteral(",\"bucketCounts\":[")
+        for (index, count) in histogram.counts.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSONNumber.appendQuoted(count, to: &out)
+        }
+        out.appendLiteral("],\"explicitBounds\":[")
+        for (index, bound) in histogram.bounds.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSONNumber.append(bound, nonFinite: .protobuf, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+        if let min = histogram.min {
+            out.appendLiteral(",\"min\":")
+            JSONNumber.append(min, nonFinite: .protobuf, to: &out)
+        }
+        if let max = histogram.max {
+            out.appendLiteral(",\"max\":")
+            JSONNumber.append(max, nonFinite: .protobuf, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// `{"attributes":[…],"startTimeUnixNano":…,"timeUnixNano":…` (object left open).
+    private static func appendPointHead(_ sample: MetricSample, batchTimestamp: Timestamp, to out: inout [UInt8]) {
+        out.appendLiteral("{\"attributes\":[")
+        for (index, pair) in sample.labels.pairs.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.appendLiteral("{\"key\":")
+            JSONString.append(pair.name, to: &out)
+            out.appendLiteral(",\"value\":{\"stringValue\":")
+            JSONString.append(pair.value, to: &out)
+            out.appendLiteral("}}")
+        }
+        out.append(UInt8(ascii: "]"))
+        if let start = sample.startTimestamp {
+            out.appendLiteral(",\"startTimeUnixNano\":")
+            JSONNumber.appendUnixNano(start, to: &out)
+        }
+        out.appendLiteral(",\"timeUnixNano\":")
+        JSONNumber.appendUnixNano(sample.timestamp ?? batchTimestamp, to: &out)
+    }
+}

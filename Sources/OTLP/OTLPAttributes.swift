@@ -1,0 +1,94 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Telemetry
+
+/// Attributes ⇄ OTLP `KeyValue` lists. The model's `AttributeValue` is OTLP's `AnyValue`
+/// minus the empty value, so the conversion is exact both ways except for that: a key
+/// without a value is left out, and noted.
+enum OTLPAttributes {
+    static func keyValues(_ attributes: Attributes) -> [ProtoKeyValue] {
+        attributes.pairs.map { pair in
+            var keyValue = ProtoKeyValue()
+            keyValue.key = pair.key
+            keyValue.value = anyValue(pair.value)
+            return keyValue
+        }
+    }
+
+    static func anyValue(_ value: AttributeValue) -> ProtoAnyValue {
+        var any = ProtoAnyValue()
+        switch value {
+        case .string(let text): any.value = .stringValue(text)
+        case .bool(let flag): any.value = .boolValue(flag)
+        case .int(let number): any.value = .intValue(number)
+        case .double(let number): any.value = .doubleValue(number)
+        case .bytes(let bytes): any.value = .bytesValue(Data(bytes))
+        case .array(let values):
+            var array = Opentelemetry_Proto_Common_V1_ArrayValue()
+            array.values = values.map(anyValue)
+            any.value = .arrayValue(array)
+        case .map(let nested):
+            var list = Opentelemetry_Proto_Common_V1_KeyValueList()
+            list.values = keyValues(nested)
+            any.value = .kvlistValue(list)
+        }
+        return any
+    }
+
+    /// - Parameter owner: what the attributes belong to, for the note about empty values.
+    static func attributes(_ keyValues: [ProtoKeyValue], owner: @autoclosure () -> String, notes: inout OTLPPartialSuccess) -> Attributes {
+        guard !keyValues.isEmpty else { return Attributes() }
+        var pairs: [(key: String, value: AttributeValue)] = []
+        pairs.reserveCapacity(keyValues.count)
+        for keyValue in keyValues {
+            if let value = value(keyValue.value) {
+                pairs.append((keyValue.key, value))
+            } else {
+                notes.note("\(owner()): attribute \"\(keyValue.key)\" has no value and was left out")
+            }
+        }
+        return Attributes(pairs)
+    }
+
+    /// Nil for an empty `AnyValue` (and for `string_value_strindex`, which only profiles
+    /// use); array elements and map entries without a value are left out.
+    static func value(_ any: ProtoAnyValue) -> AttributeValue? {
+        switch any.value {
+        case .stringValue(let text): return .string(text)
+        case .boolValue(let flag): return .bool(flag)
+        case .intValue(let number): return .int(number)
+        case .doubleValue(let number): return .double(number)
+        case .bytesValue(let data): return .bytes([UInt8](data))
+        case .arrayValue(let array): return .array(array.values.compactMap(value))
+        case .kvlistValue(let list):
+            return .map(Attributes(list.values.compactMap { keyValue in value(keyValue.value).map { (keyValue.key, $0) } }))
+        case .stringValueStrindex, nil: return nil
+        }
+    }
+}
+
+extension Resource {
+    var otlpMessage: ProtoResource {
+        var message = ProtoResource()
+        message.attributes = OTLPAttributes.keyValues(attributes)
+        return message
+    }
+}
+
+extension InstrumentationScope {
+    var otlpMessage: ProtoScope {
+        var message = ProtoScope()
+        message.name = name
+        message.version = version
+        return message
+    }
+
+    var isEmpty: Bool { name.isEmpty && version.isEmpty }
+
+    init(otlp message: ProtoScope) {
+        self.init(name: message.name, version: message.version)
+    }
+}

@@ -1,0 +1,158 @@
+import Telemetry
+
+/// OTLP `ExportMetricsServiceRequest` → metric families.
+///
+/// What the model holds is what a Prometheus-style backend takes: cumulative values. So a
+/// monotonic cumulative sum is a counter, a non-monotonic one a gauge (it may go down), a
+/// cumulative histogram a histogram; delta temporality (which would need state to
+/// accumulate), exponential histograms, summaries, points flagged "no recorded value",
+/// histogram points without a sum or with buckets that do not add up are rejected and
+/// counted. Non-string point attributes become label text (`OTLPValueText`).
+///
+/// A batch's timestamp is the latest point time of its resource; a point at that time
+/// leaves its sample's timestamp nil (the same time, said once), others keep theirs. A
+/// point without a time was taken when the request arrived.
+extension OTLPMetrics {
+    public static func batches(from request: OTLPMetricsRequest, receivedAt: Timestamp) -> OTLPDecoded {
+        var partial = OTLPPartialSuccess()
+        var batches: [TelemetryBatch] = []
+        for resourceMetrics in request.resourceMetrics {
+            let resource = Resource(
+                attributes: OTLPAttributes.attributes(resourceMetrics.resource.attributes, owner: "resource", notes: &partial))
+            var families: [MetricFamily] = []
+            var latest: Timestamp?
+            for scopeMetrics in resourceMetrics.scopeMetrics {
+                let scope = InstrumentationScope(otlp: scopeMetrics.scope)
+                for metric in scopeMetrics.metrics {
+                    guard let family = family(metric, scope: scope, receivedAt: receivedAt, partial: &partial) else { continue }
+                    for sample in family.samples {
+                        if let time = sample.timestamp, latest.map({ time > $0 }) ?? true { latest = time }
+                    }
+                    families.append(family)
+                }
+            }
+            guard let latest else { continue }  // no point survived
+            for familyIndex in families.indices {
+                for sampleIndex in families[familyIndex].samples.indices where families[familyIndex].samples[sampleIndex].timestamp == latest {
+                    families[familyIndex].samples[sampleIndex].timestamp = nil
+                }
+            }
+            batches.append(.metrics(MetricBatch(families: families, timestamp: latest), resource: resource))
+        }
+        return OTLPDecoded(batches: batches, partialSuccess: partial)
+    }
+
+    /// The family with its convertible points (every sample's timestamp set); nil when the
+    /// metric's kind cannot be represented, its points counted as rejected.
+    static func family(
+        _ metric: ProtoMetric, scope: InstrumentationScope, receivedAt: Timestamp, partial: inout OTLPPartialSuccess
+    ) -> MetricFamily? {
+        let what = "metric \"\(metric.name)\""
+        var family = MetricFamily(name: metric.name, help: metric.description_p, kind: .gauge, unit: metric.unit, scope: scope)
+        switch metric.data {
+        case .gauge(let gauge):
+            family.samples = numberSamples(gauge.dataPoints, what: what, receivedAt: receivedAt, partial: &partial)
+        case .sum(let sum):
+            guard sum.aggregationTemporality == .cumulative else {
+                partial.reject(sum.dataPoints.count, "\(what): \(name(sum.aggregationTemporality)) sums are not supported, only cumulative")
+                return nil
+            }
+            family.kind = sum.isMonotonic ? .counter : .gauge
+            family.samples = numberSamples(sum.dataPoints, what: what, receivedAt: receivedAt, partial: &partial)
+        case .histogram(let histogram):
+            guard histogram.aggregationTemporality == .cumulative else {
+                partial.reject(
+                    histogram.dataPoints.count,
+                    "\(what): \(name(histogram.aggregationTemporality)) histograms are not supported, only cumulative")
+                return nil
+            }
+            family.kind = .histogram
+            family.samples = histogramSamples(histogram.dataPoints, what: what, receivedAt: receivedAt, partial: &partial)
+        case .exponentialHistogram(let histogram):
+            partial.reject(histogram.dataPoints.count, "\(what): exponential histograms are not supported")
+            return nil
+        case .summary(let summary):
+            partial.reject(summary.dataPoints.count, "\(what): summaries are not supported")
+            return nil
+        case nil:
+            partial.note("\(what) has no data")
+            return nil
+        }
+        return family
+    }
+
+    private static func numberSamples(
+        _ points: [ProtoNumberPoint], what: String, receivedAt: Timestamp, partial: inout OTLPPartialSuccess
+    ) -> [MetricSample] {
+        var samples: [MetricSample] = []
+        samples.reserveCapacity(points.count)
+        for point in points {
+            guard point.flags & noRecordedValue == 0 else {
+                partial.reject(1, "\(what): a point with no recorded value cannot be represented")
+                continue
+            }
+            let value: Double
+            switch point.value {
+            case .asDouble(let number): value = number
+            case .asInt(let number): value = Double(number)
+            case nil:
+                partial.reject(1, "\(what): a point has no value")
+                continue
+            }
+            samples.append(MetricSample(
+                labels: labels(point.attributes), value: value, timestamp: time(point.timeUnixNano, receivedAt),
+                startTimestamp: point.startTimeUnixNano == 0 ? nil : Timestamp(unixNano: point.startTimeUnixNano)))
+        }
+        return samples
+    }
+
+    private static func histogramSamples(
+        _ points: [ProtoHistogramPoint], what: String, receivedAt: Timestamp, partial: inout OTLPPartialSuccess
+    ) -> [MetricSample] {
+        var samples: [MetricSample] = []
+        samples.reserveCapacity(points.count)
+        for point in points {
+            guard point.flags & noRecordedValue == 0 else {
+                partial.reject(1, "\(what): a point with no recorded value cannot be represented")
+                continue
+            }
+            guard point.hasSum else {
+                partial.reject(1, "\(what): a histogram point without a sum cannot be represented")
+                continue
+            }
+            let histogram = HistogramValue(
+                bounds: point.explicitBounds, counts: point.bucketCounts, sum: point.sum, count: point.count,
+                min: point.hasMin ? point.min : nil, max: point.hasMax ? point.max : nil)
+            guard histogram.isConsistent, histogram.bounds.allSatisfy(\.isFinite) else {
+                partial.reject(
+                    1,
+                    "\(what): histogram point with \(point.bucketCounts.count) bucket counts for \(point.explicitBounds.count) bounds and count \(point.count) is inconsistent")
+                continue
+            }
+            samples.append(MetricSample(
+                labels: labels(point.attributes), histogram: histogram, timestamp: time(point.timeUnixNano, receivedAt),
+                startTimestamp: point.startTimeUnixNano == 0 ? nil : Timestamp(unixNano: point.startTimeUnixNano)))
+        }
+        return samples
+    }
+
+    /// `DataPointFlags.FLAG_NO_RECORDED_VALUE`.
+    private static let noRecordedValue = UInt32(Opentelemetry_Proto_Metrics_V1_DataPointFlags.noRecordedValueMask.rawValue)
+
+    private static func time(_ unixNano: UInt64, _ receivedAt: Timestamp) -> Timestamp {
+        unixNano == 0 ? receivedAt : Timestamp(unixNano: unixNano)
+    }
+
+    private static func labels(_ attributes: [ProtoKeyValue]) -> Labels {
+        Labels(attributes.map { (name: $0.key, value: OTLPValueText.text($0.value)) })
+    }
+
+    private static func name(_ temporality: Opentelemetry_Proto_Metrics_V1_AggregationTemporality) -> String {
+        switch temporality {
+        case .delta: "delta"
+        case .cumulative: "cumulative"
+        case .unspecified: "unspecified-temporality"
+        case .UNRECOGNIZED(let value): "temporality-\(value)"
+        }
+    }
+}

@@ -1,0 +1,19 @@
+// Short names for the generated OTLP messages (Generated/, see scripts/generate-protos.sh).
+// The request and response types are public: the exporter and the receiver speak them.
+
+public typealias OTLPLogsRequest = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest
+public typealias OTLPLogsResponse = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse
+public typealias OTLPMetricsRequest = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest
+public typealias OTLPMetricsResponse = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse
+public typealias OTLPTraceRequest = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest
+public typealias OTLPTraceResponse = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse
+
+typealias ProtoAnyValue = Opentelemetry_Proto_Common_V1_AnyValue
+typealias ProtoKeyValue = Opentelemetry_Proto_Common_V1_KeyValue
+typealias ProtoScope = Opentelemetry_Proto_Common_V1_InstrumentationScope
+typealias ProtoResource = Opentelemetry_Proto_Resource_V1_Resource
+typealias ProtoLogRecord = Opentelemetry_Proto_Logs_V1_LogRecord
+typealias ProtoSpan = Opentelemetry_Proto_Trace_V1_Span
+typealias ProtoMetric = Opentelemetry_Proto_Metrics_V1_Metric
+typealias ProtoNumberPoint = Opentelemetry_Proto_Metrics_V1_NumberDataPoint
+typealias ProtoHistogramPoint = Opentelemetry_Proto_Metrics_V1_HistogramDataPoint
