@@ -68,3 +68,22 @@ struct HTTPClientSettingsTests {
         #expect(found.count == expected.count, "\(found)")
     }
 }
+
+extension HTTPClientSettingsTests {
+    /// A failed reload's errors are shown on /status: no credential may be in them.
+    @Test func credentialsNeverAppearInConfigErrors() {
+        let found = errors("""
+            type: otlp_http
+            endpoint: https://svc:hunter2@collector:4318
+            traces_endpoint: https://TOKEN123@tempo:4318/v1/traces
+            headers: {Authorization: "Bearer abc.def\\nX: y"}
+            """)
+        let text = found.joined(separator: "\n")
+        #expect(!text.contains("hunter2") && !text.contains("TOKEN123") && !text.contains("abc.def"), "\(text)")
+        #expect(found.contains { $0.hasSuffix(
+            "endpoint: credentials in the URL (\"https://***@collector:4318\") are not sent; put them in auth.bearer_token_file or headers_from_files (e.g. Authorization: Basic …)") })
+        #expect(found.contains { $0.contains("traces_endpoint: credentials in the URL (\"https://***@tempo:4318/v1/traces\")") })
+        #expect(found.contains { $0.hasSuffix("headers.Authorization: header values must not contain line breaks") })
+        #expect(found.count == 3, "\(found)")
+    }
+}

@@ -76,13 +76,22 @@ struct HTTPTLSTests {
     }
 
     /// One batch sent to `https://127.0.0.1:<sink>/ingest` with `tls`.
+    /// With `tls.server_name`, on a client with the DNS override the sender asks for, as
+    /// the agent's `SharedHTTPClient` provides it.
     static func send(to sink: TestSink, tls: HTTPTLSOptions?, logger: Logger = Harness.quiet) async throws -> SendOutcome {
+        let configuration = HTTPSenderConfiguration(endpoint: "https://127.0.0.1:\(sink.port)/ingest", timeout: .seconds(10), tls: tls)
+        var ownClient: HTTPClient?
+        if let override = HTTPSender.dnsOverride(for: configuration) {
+            var clientConfiguration = HTTPClientDefaults.configuration()
+            clientConfiguration.dnsOverride = override
+            ownClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        }
         let sender = try HTTPSender(
-            client: HTTPSenderTests.client,
-            configuration: HTTPSenderConfiguration(endpoint: "https://127.0.0.1:\(sink.port)/ingest", timeout: .seconds(10), tls: tls),
-            encoder: BodyLinesEncoder(), logger: logger)
+            clients: { $0.isEmpty ? HTTPSenderTests.client : ownClient }, configuration: configuration, encoder: BodyLinesEncoder(),
+            logger: logger)
         let outcome = await sender.send([Harness.logs(0..<3)])
         await sender.shutdown()
+        try await ownClient?.shutdown()
         return outcome
     }
 
@@ -147,6 +156,14 @@ struct HTTPTLSTests {
         let wrongName = try await Self.send(to: sink, tls: HTTPTLSOptions(caFile: certificates.file("ca.crt"), serverName: "other.test"))
         #expect(Self.isFailure(wrongName))
         #expect(sink.stats.lines == 3)
+        // A client without the override would send to backend.test's real address: refused.
+        #expect(throws: HTTPSenderError.serverNameNeedsClient("backend.test")) {
+            try HTTPSender(
+                client: HTTPSenderTests.client,
+                configuration: HTTPSenderConfiguration(
+                    endpoint: "https://127.0.0.1:\(sink.port)/", tls: HTTPTLSOptions(serverName: "backend.test")),
+                encoder: BodyLinesEncoder(), logger: Harness.quiet)
+        }
     }
 
     @Test("bad TLS files fail at start, naming the setting and the file; a lone cert_file is refused")
@@ -167,10 +184,20 @@ struct HTTPTLSTests {
         #expect(make(HTTPTLSOptions(certFile: certificates.file("client.crt"), keyFile: garbage))?.description
             .hasPrefix("tls.key_file \(garbage)") == true)
         #expect(make(HTTPTLSOptions(certFile: certificates.file("client.crt"))) == .incompleteClientCertificate)
-        // The key's content is never quoted.
-        let key = try String(contentsOfFile: certificates.file("client.key"), encoding: .utf8)
-        let wrongPair = make(HTTPTLSOptions(certFile: garbage, keyFile: certificates.file("client.key")))
-        #expect(wrongPair != nil && !(wrongPair?.description.contains(key.split(separator: "\n")[1]) ?? true))
+        // A key that is not the certificate's is caught at start, and no key content is quoted.
+        let otherKey = try String(contentsOfFile: certificates.file("server-ip.key"), encoding: .utf8)
+        let mismatch = make(HTTPTLSOptions(certFile: certificates.file("client.crt"), keyFile: certificates.file("server-ip.key")))
+        guard case .unusableTLSConfiguration? = mismatch else {
+            Issue.record("a certificate with another's key must fail at start, got \(String(describing: mismatch))")
+            return
+        }
+        let keyLines = otherKey.split(separator: "\n").filter { !$0.hasPrefix("-----") }
+        #expect(!keyLines.isEmpty && keyLines.allSatisfy { !(mismatch?.description.contains($0) ?? true) })
+        // A truncated key file: named, its content not quoted.
+        let truncated = try certificates.directory.write("truncated.key", String(otherKey.prefix(80)))
+        let broken = make(HTTPTLSOptions(certFile: certificates.file("client.crt"), keyFile: truncated))
+        #expect(broken?.description.hasPrefix("tls.key_file \(truncated)") == true)
+        #expect(!(broken?.description.contains(String(keyLines[0].prefix(20))) ?? true))
     }
 
     @Test("headers_from_files: values read per request, re-read when the file changes, never in failure reasons")
@@ -183,18 +210,20 @@ struct HTTPTLSTests {
                 endpoint: "http://user:hunter2@127.0.0.1:1/ingest", headerFiles: ["X-Api-Key": keyFile]),
             encoder: BodyLinesEncoder(), logger: Harness.quiet)
         #expect(try sender.makeRequest(body: []).headers["X-Api-Key"] == ["s3cret-one"])
-        try await Task.sleep(for: .milliseconds(10))  // a new modification time even on coarse clocks
-        try directory.write("api-key", "s3cret-two-rotated")
-        #expect(try sender.makeRequest(body: []).headers["X-Api-Key"] == ["s3cret-two-rotated"])
+        // Same length: only the file's identity (a new inode from the atomic replace, a new
+        // modification time) tells the change.
+        try await Task.sleep(for: .milliseconds(10))
+        try directory.write("api-key", "s3cret-two\n")
+        #expect(try sender.makeRequest(body: []).headers["X-Api-Key"] == ["s3cret-two"])
         // Nothing listens on port 1: the failure names the endpoint without the password.
         let outcome = await sender.send([Harness.logs(0..<1)])
         guard case .retryable(let reason, _) = outcome else {
             Issue.record("expected a retryable failure, got \(outcome)")
             return
         }
-        #expect(reason.contains("user:***@127.0.0.1:1") && !reason.contains("hunter2") && !reason.contains("s3cret"))
+        #expect(reason.contains("POST http://***@127.0.0.1:1") && !reason.contains("hunter2") && !reason.contains("s3cret"))
         try FileManager.default.removeItem(atPath: keyFile)
-        #expect(try sender.makeRequest(body: []).headers["X-Api-Key"] == ["s3cret-two-rotated"], "the last good value is kept")
+        #expect(try sender.makeRequest(body: []).headers["X-Api-Key"] == ["s3cret-two"], "the last good value is kept")
         await sender.shutdown()
 
         let missing = try HTTPSender(
@@ -210,8 +239,11 @@ struct HTTPTLSTests {
 
     @Test("endpoint redaction keeps everything but a password")
     func redaction() {
-        #expect(EndpointAuthority.redacting("https://u:p@h:443/v1?x=1") == "https://u:***@h:443/v1?x=1")
-        #expect(EndpointAuthority.redacting("https://u@h/") == "https://u@h/")
+        #expect(EndpointAuthority.redacting("https://u:p@h:443/v1?x=1") == "https://***@h:443/v1?x=1")
+        #expect(EndpointAuthority.redacting("https://TOKEN@h/") == "https://***@h/")
+        #expect(EndpointAuthority.redacting("https://u:pa/ss@h/x") == "https://***@h/x")
+        #expect(EndpointAuthority.redacting("https://h/x?to=a@b") == "https://h/x?to=a@b")
+        #expect(EndpointAuthority.hasUserInfo("https://u:p@h/") && !EndpointAuthority.hasUserInfo("https://h/?a=b@c"))
         #expect(EndpointAuthority.redacting("http://[::1]:8080/x") == "http://[::1]:8080/x")
         #expect(EndpointAuthority("https://u:p@[::1]:8080/x")?.host == "::1")
         #expect(EndpointAuthority("https://10.0.0.1:4318/v1/logs")?.replacingHost(with: "collector.internal")

@@ -10,6 +10,12 @@ import Testing
 @Suite("prometheus_remote_write into real Prometheus and VictoriaMetrics", .timeLimit(.minutes(3)))
 struct RemoteWriteTests {
     static let cluster = "it-\(UInt32.random(in: 0...UInt32.max))"
+    /// What the agent puts in service.instance.id: gethostname(2), as in the agent.
+    static var hostName: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, 255) == 0 else { return "" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
 
     static func agentConfig(writeURL: String) -> String {
         """
@@ -132,7 +138,10 @@ struct RemoteWriteTests {
 
         let memory = try await Self.awaitSeries("node_memory_MemTotal_bytes{cluster=\"\(Self.cluster)\"}", receiver: receiver)
         #expect(memory.count == 1, "\(memory)\n\(agent.text)")
-        #expect(memory.first?.labels == ["__name__": "node_memory_MemTotal_bytes", "job": "rw-test", "cluster": Self.cluster])
+        // `instance` is the agent's host name (service.instance.id): replicas' series stay apart.
+        #expect(memory.first?.labels == [
+            "__name__": "node_memory_MemTotal_bytes", "job": "rw-test", "cluster": Self.cluster, "instance": Self.hostName,
+        ])
         #expect(memory.first?.value == (try Self.memTotalBytes()))
 
         let cpus = before.count
@@ -140,7 +149,7 @@ struct RemoteWriteTests {
         let after = try Self.procStatCPU()
         #expect(cpu.count == cpus, "series: \(cpu.map(\.labels))")
         for series in cpu {
-            #expect(Set(series.labels.keys) == ["__name__", "cluster", "cpu", "job", "mode"], "\(series.labels)")
+            #expect(Set(series.labels.keys) == ["__name__", "cluster", "cpu", "instance", "job", "mode"], "\(series.labels)")
             #expect(series.labels["job"] == "rw-test")
             let key = "\(series.labels["cpu"] ?? "?") \(series.labels["mode"] ?? "?")"
             guard let low = before[key], let high = after[key] else {

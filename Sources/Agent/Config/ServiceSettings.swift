@@ -21,11 +21,17 @@ public struct ServiceSettings: Decodable, Sendable, Hashable {
         attributes = try container.decodeIfPresent([String: String].self, forKey: .attributes) ?? [:]
     }
 
-    /// `service.name` and the configured attributes, added to every batch's resource where
-    /// the data did not set the key itself (an SDK's own service.name wins).
-    public var resource: Resource {
+    /// `service.name`, `service.instance.id` and the configured attributes, added to every
+    /// batch's resource where the data did not set the key itself (an SDK's own
+    /// service.name wins).
+    ///
+    /// - Parameter instanceID: the agent's host name — in Kubernetes the pod's name — unless
+    ///   `attributes` sets `service.instance.id`: what tells apart the replicas of one
+    ///   service, so their series (remote_write's `instance` label) do not collide.
+    public func resource(instanceID: String) -> Resource {
         var attributes = Attributes()
         attributes["service.name"] = .string(name)
+        if !instanceID.isEmpty { attributes["service.instance.id"] = .string(instanceID) }
         for key in self.attributes.keys.sorted() { attributes[key] = .string(self.attributes[key]!) }
         return Resource(attributes: attributes)
     }

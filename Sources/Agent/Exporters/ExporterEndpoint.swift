@@ -1,3 +1,5 @@
+import Exporters
+
 /// Checks on an exporter's `endpoint` beyond "an http(s) URL".
 enum ExporterEndpoint {
     /// Exporters whose `endpoint` is the full URL POSTed to: a bare `http://host:port`
@@ -8,6 +10,6 @@ enum ExporterEndpoint {
         guard parts.count >= 3, parts[0].hasSuffix(":"), parts[1].isEmpty, !parts[2].isEmpty else { return [] }
         let path = parts.count == 4 ? parts[3].prefix { $0 != "?" && $0 != "#" } : ""
         guard path.isEmpty else { return [] }
-        return [ConfigProblem("is the full URL requests are POSTed to, with its path (e.g. \(example)), got \"\(endpoint)\"", at: "endpoint")]
+        return [ConfigProblem("is the full URL requests are POSTed to, with its path (e.g. \(example)), got \"\(EndpointAuthority.redacting(endpoint))\"", at: "endpoint")]
     }
 }

@@ -79,8 +79,9 @@ public struct HTTPClientSettings: Decodable, Sendable, Equatable {
         var problems: [ConfigProblem] = []
         let lowered = endpoint.lowercased()
         if !(lowered.hasPrefix("http://") || lowered.hasPrefix("https://")) || endpoint.count <= "http://".count {
-            problems.append(ConfigProblem("expected an http:// or https:// URL, got \"\(endpoint)\"", at: "endpoint"))
+            problems.append(ConfigProblem("expected an http:// or https:// URL, got \"\(EndpointAuthority.redacting(endpoint))\"", at: "endpoint"))
         }
+        problems += Self.refuseUserInfo(endpoint, at: "endpoint")
         if timeout.nanoseconds <= 0 { problems.append(ConfigProblem("must be more than 0s", at: "timeout")) }
         for (key, names) in [("headers", headers.keys.sorted()), ("headers_from_files", headersFromFiles.keys.sorted())] {
             for name in names {
@@ -102,8 +103,9 @@ public struct HTTPClientSettings: Decodable, Sendable, Equatable {
         if headersFromFiles.keys.contains(where: { $0.lowercased() == "authorization" }) && auth?.bearerTokenFile != nil {
             problems.append(ConfigProblem("Authorization comes from auth.bearer_token_file already", at: "headers_from_files"))
         }
-        if let value = headers.values.first(where: { $0.utf8.contains(where: { $0 == 10 || $0 == 13 }) }) {
-            problems.append(ConfigProblem("header values must not contain line breaks (\"\(value.prefix(20))…\")", at: "headers"))
+        // The value is not quoted: it may be a credential.
+        for name in headers.keys.sorted() where headers[name]!.utf8.contains(where: { $0 == 10 || $0 == 13 }) {
+            problems.append(ConfigProblem("header values must not contain line breaks", at: "headers", name))
         }
         if let file = auth?.bearerTokenFile, !file.hasPrefix("/") {
             problems.append(ConfigProblem("must be an absolute path, got \"\(file)\"", at: "auth", "bearer_token_file"))
@@ -121,8 +123,17 @@ public struct HTTPClientSettings: Decodable, Sendable, Equatable {
             problems.append(ConfigProblem("expected a host name, got \"\(serverName)\"", at: "tls", "server_name"))
         }
         if tls != nil && lowered.hasPrefix("http://") {
-            problems.append(ConfigProblem("tls settings need an https:// endpoint, got \"\(endpoint)\"", at: "tls"))
+            problems.append(ConfigProblem("tls settings need an https:// endpoint, got \"\(EndpointAuthority.redacting(endpoint))\"", at: "tls"))
         }
         return problems
+    }
+
+    /// Credentials in a URL are never sent (the HTTP client does not turn user info into a
+    /// header) and would show wherever the URL is shown: refused, with where they belong.
+    static func refuseUserInfo(_ url: String, at path: String...) -> [ConfigProblem] {
+        guard EndpointAuthority.hasUserInfo(url) else { return [] }
+        return [ConfigProblem(
+            "credentials in the URL (\"\(EndpointAuthority.redacting(url))\") are not sent; put them in auth.bearer_token_file or headers_from_files (e.g. Authorization: Basic …)",
+            at: path)]
     }
 }

@@ -13,7 +13,7 @@ enum HTTPSenderFactory {
             tls: settings.tls?.options,
             userAgent: "outrider/\(BuildInfo.version)")
         return try HTTPSender(
-            client: context.http.instance, configuration: configuration, encoder: encoder, classifier: classifier, logger: context.logger,
+            clients: { context.http.client(dnsOverride: $0) }, configuration: configuration, encoder: encoder, classifier: classifier, logger: context.logger,
             wallClock: context.clock)
     }
 }

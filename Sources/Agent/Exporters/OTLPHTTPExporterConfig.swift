@@ -69,7 +69,7 @@ public struct OTLPHTTPExporterConfig: ExporterConfig {
         let base = http.endpoint.split(separator: "?", maxSplits: 1).first.map(String.init) ?? http.endpoint
         for signal in Signal.allCases where base.lowercased().hasSuffix(OTLPEndpoint.path(signal)) {
             problems.append(ConfigProblem(
-                "is the base URL, /v1/logs, /v1/metrics and /v1/traces are appended to it; for one signal's full URL use \(override(for: signal).key) (got \"\(http.endpoint)\")",
+                "is the base URL, /v1/logs, /v1/metrics and /v1/traces are appended to it; for one signal's full URL use \(override(for: signal).key) (got \"\(EndpointAuthority.redacting(http.endpoint))\")",
                 at: "endpoint"))
         }
         for signal in Signal.allCases {
@@ -78,8 +78,9 @@ public struct OTLPHTTPExporterConfig: ExporterConfig {
             let lowered = value.lowercased()
             let scheme = lowered.hasPrefix("http://") ? "http://" : lowered.hasPrefix("https://") ? "https://" : nil
             if scheme == nil || value.count <= scheme!.count {
-                problems.append(ConfigProblem("expected an http:// or https:// URL, got \"\(value)\"", at: key))
+                problems.append(ConfigProblem("expected an http:// or https:// URL, got \"\(EndpointAuthority.redacting(value))\"", at: key))
             }
+            problems += HTTPClientSettings.refuseUserInfo(value, at: key)
         }
         return problems
     }

@@ -74,21 +74,27 @@ public final class AgentRuntime: Sendable {
                 health: health.register(name: declaration.name, kind: declaration.kind.rawValue, gatesReadiness: declaration.kind == .source),
                 clock: clock, metrics: metrics, output: output, http: http)
         }
-        let assembly = try PipelineAssembly(config: config, stats: metrics.pipelines, makeContext: { context($0) })
-        // Exporters before sources: ServiceGroup stops services in reverse order, so on
-        // SIGTERM the sources stop taking data in first and the exporters drain last.
-        for exporter in assembly.exporters {
-            services.append(.init(
-                service: SupervisedService(inner: exporter.service, health: exporter.context.health, logger: exporter.context.logger),
-                successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
-        }
-        for declaration in config.sources where config.isUsed(declaration) {
-            guard let sourceConfig = declaration.config as? any SourceConfig else { continue }
-            let sourceContext = context(declaration, output: assembly.output(forSource: declaration.name))
-            let service = try sourceConfig.makeService(sourceContext)
-            services.append(.init(
-                service: SupervisedService(inner: service, health: sourceContext.health, logger: sourceContext.logger),
-                successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
+        do {
+            let assembly = try PipelineAssembly(config: config, stats: metrics.pipelines, makeContext: { context($0) })
+            // Exporters before sources: ServiceGroup stops services in reverse order, so on
+            // SIGTERM the sources stop taking data in first and the exporters drain last.
+            for exporter in assembly.exporters {
+                services.append(.init(
+                    service: SupervisedService(inner: exporter.service, health: exporter.context.health, logger: exporter.context.logger),
+                    successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
+            }
+            for declaration in config.sources where config.isUsed(declaration) {
+                guard let sourceConfig = declaration.config as? any SourceConfig else { continue }
+                let sourceContext = context(declaration, output: assembly.output(forSource: declaration.name))
+                let service = try sourceConfig.makeService(sourceContext)
+                services.append(.init(
+                    service: SupervisedService(inner: service, health: sourceContext.health, logger: sourceContext.logger),
+                    successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
+            }
+        } catch {
+            // The exporters built so far hold HTTP clients that must not outlive a failed start.
+            http.shutdownUnused()
+            throw error
         }
         self.services = services
     }

@@ -30,7 +30,7 @@ struct PipelineAssembly {
         makeContext: (ComponentDeclaration) -> ComponentContext
     ) throws {
         pipelines = config.pipelines
-        resource = config.service.resource
+        resource = config.service.resource(instanceID: HostName.current)
         for declaration in config.processors where config.isUsed(declaration) {
             guard let processorConfig = declaration.config as? any ProcessorConfig else { continue }
             let context = makeContext(declaration)

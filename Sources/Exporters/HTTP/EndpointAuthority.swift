@@ -1,6 +1,6 @@
 /// The host of an http(s) URL and the URL with another host, for `tls.server_name`. Only
 /// what that needs: scheme, optional user info, host (bracketed IPv6 included), port, rest.
-struct EndpointAuthority: Sendable, Hashable {
+public struct EndpointAuthority: Sendable, Hashable {
     let prefix: String  // "https://" plus any "user@"
     /// Without IPv6 brackets; `rawHost` as the URL spells it.
     let host: String
@@ -40,15 +40,26 @@ struct EndpointAuthority: Sendable, Hashable {
         prefix + newHost + suffix
     }
 
-    /// The URL as logs and /status may show it: a password in its user info is replaced
-    /// by `***` (`https://user:***@host/`).
-    static func redacting(_ url: String) -> String {
-        guard let authority = EndpointAuthority(url), let at = authority.prefix.lastIndex(of: "@"),
-            let userStart = authorityStart(authority.prefix)
-        else { return url }
-        let userInfo = authority.prefix[userStart..<at]
-        guard let colon = userInfo.firstIndex(of: ":") else { return url }
-        return authority.prefix[..<colon] + ":***@" + authority.rawHost + authority.suffix
+    /// The URL as logs, errors and /status may show it: any user info (`user:password@`,
+    /// a token as user name) is replaced by `***@`. Any `@` before the query counts, so a
+    /// password with an unescaped `/` or `?` is hidden too.
+    public static func redacting(_ url: String) -> String {
+        guard let at = userInfoEnd(url), let start = authorityStart(url) else { return url }
+        return url[..<start] + "***" + url[at...]
+    }
+
+    /// Whether the URL carries user info, which requests never send (AsyncHTTPClient does
+    /// not turn it into a header): credentials go in `auth` or `headers_from_files`.
+    public static func hasUserInfo(_ url: String) -> Bool {
+        userInfoEnd(url) != nil
+    }
+
+    /// The last `@` after the scheme and before any query or fragment.
+    private static func userInfoEnd(_ url: String) -> String.Index? {
+        guard let start = authorityStart(url) else { return nil }
+        let rest = url[start...]
+        let stop = rest.firstIndex { $0 == "?" || $0 == "#" } ?? rest.endIndex
+        return rest[..<stop].lastIndex(of: "@")
     }
 }
 

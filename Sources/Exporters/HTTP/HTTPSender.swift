@@ -25,24 +25,35 @@ public final class HTTPSender: ExportSender {
     let headerFiles: [(name: String, file: SecretFile)]
     let tls: TLSConfiguration?
     /// The URL requests go to: the endpoint, or with `tls.server_name` as its host (the
-    /// client then connects to the endpoint's host through a DNS override).
+    /// client then connects to the endpoint's host through its DNS override).
     let requestURL: String
-    /// A client of this sender's own, for `tls.server_name`; shut down with the sender.
-    let ownClient: HTTPClient?
     /// Configured headers plus the sender's own, built once.
     let headers: HTTPHeaders
     let timeout: TimeAmount
     let logger: Logger
     let wallClock: WallClock
 
+    /// A sender on `client`, which has no DNS override: refuses a `tls.server_name` that
+    /// needs one (`serverNameNeedsClient`).
+    public convenience init(
+        client: HTTPClient, configuration: HTTPSenderConfiguration, encoder: any BatchEncoder,
+        classifier: any ResponseClassifier = DefaultResponseClassifier(), logger: Logger, wallClock: WallClock = .system
+    ) throws(HTTPSenderError) {
+        try self.init(
+            clients: { override in override.isEmpty ? client : nil }, configuration: configuration, encoder: encoder,
+            classifier: classifier, logger: logger, wallClock: wallClock)
+    }
+
     /// - Parameters:
-    ///   - client: the agent's shared client (`HTTPClientDefaults.configuration()`); the
-    ///     agent shuts it down after every exporter stopped.
+    ///   - clients: the client for a DNS override (`[:]` for none): the agent's shared
+    ///     clients (`HTTPClientDefaults.configuration()` plus the override), which it shuts
+    ///     down after every exporter stopped; nil when the caller has none for it.
     ///   - wallClock: for Retry-After dates.
     /// - Throws: an endpoint that is not an http(s) URL, an unreadable TLS file.
     public init(
-        client: HTTPClient, configuration: HTTPSenderConfiguration, encoder: any BatchEncoder,
-        classifier: any ResponseClassifier = DefaultResponseClassifier(), logger: Logger, wallClock: WallClock = .system
+        clients: (_ dnsOverride: [String: String]) -> HTTPClient?, configuration: HTTPSenderConfiguration,
+        encoder: any BatchEncoder, classifier: any ResponseClassifier = DefaultResponseClassifier(), logger: Logger,
+        wallClock: WallClock = .system
     ) throws(HTTPSenderError) {
         do {
             _ = try HTTPClient.Request(url: configuration.endpoint, method: .POST)
@@ -65,18 +76,16 @@ public final class HTTPSender: ExportSender {
                 "TLS certificate verification is off for \(EndpointAuthority.redacting(configuration.endpoint)) (tls.insecure_skip_verify): anyone on the path can read and alter what is sent",
                 metadata: ["endpoint": "\(EndpointAuthority.redacting(configuration.endpoint))"])
         }
-        if isHTTPS, let serverName = configuration.tls?.serverName, let target = EndpointAuthority(configuration.endpoint),
-            serverName != target.host
+        if let override = Self.dnsOverride(for: configuration), let target = EndpointAuthority(configuration.endpoint),
+            let serverName = configuration.tls?.serverName
         {
-            // AsyncHTTPClient checks the certificate against (and sends SNI for) the URL's
-            // host; a DNS override on a client of our own connects to the real host.
-            var clientConfiguration = HTTPClientDefaults.configuration()
-            clientConfiguration.dnsOverride = [serverName: target.host]
-            ownClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
-            self.client = ownClient!
+            guard let client = clients(override) else { throw .serverNameNeedsClient(serverName) }
+            self.client = client
             requestURL = target.replacingHost(with: serverName)
         } else {
-            ownClient = nil
+            guard let client = clients([:]) else {
+                throw .invalidEndpoint(EndpointAuthority.redacting(configuration.endpoint), reason: "no HTTP client to send with")
+            }
             self.client = client
             requestURL = configuration.endpoint
         }
@@ -141,13 +150,14 @@ public final class HTTPSender: ExportSender {
         return request
     }
 
-    public func shutdown() async {
-        guard let ownClient else { return }
-        do {
-            try await ownClient.shutdown()
-        } catch {
-            logger.debug("HTTP client shutdown: \(error)")
-        }
+    /// AsyncHTTPClient checks the certificate against (and sends SNI for) the URL's host:
+    /// for `tls.server_name` the request names that host and the client connects to the
+    /// endpoint's real host through this DNS override. Nil when no override is needed.
+    public static func dnsOverride(for configuration: HTTPSenderConfiguration) -> [String: String]? {
+        guard configuration.endpoint.lowercased().hasPrefix("https:"), let serverName = configuration.tls?.serverName,
+            let target = EndpointAuthority(configuration.endpoint), serverName != target.host
+        else { return nil }
+        return [serverName: target.host]
     }
 
     static func nanoseconds(_ duration: Duration) -> Int64 {

@@ -48,6 +48,13 @@ public struct HTTPTLSOptions: Sendable, Hashable {
             throw .incompleteClientCertificate
         }
         if insecureSkipVerify { configuration.certificateVerification = .none }
+        // Built once here only to check the files belong together (a key that is not the
+        // certificate's): otherwise that shows at the first request, retried forever.
+        do {
+            _ = try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw .unusableTLSConfiguration(reason: "\(error)")
+        }
         return configuration
     }
 
