@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOSSL
-import Synchronization
 import Telemetry
 import TestSink
 import TestSupport
@@ -60,22 +59,6 @@ struct HTTPTLSTests {
         }
     }
 
-    /// Captures what the sender logs, to check warnings and that no secret is in them.
-    final class LogCapture: LogHandler, @unchecked Sendable {  // tests only: metadata set once, lines behind a mutex
-        let lines = Mutex<[String]>([])
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            let text = "\(event.level) \(event.message) \(event.metadata ?? [:])"
-            lines.withLock { $0.append(text) }
-        }
-    }
-
-    /// One batch sent to `https://127.0.0.1:<sink>/ingest` with `tls`.
     /// With `tls.server_name`, on a client with the DNS override the sender asks for, as
     /// the agent's `SharedHTTPClient` provides it.
     static func send(to sink: TestSink, tls: HTTPTLSOptions?, logger: Logger = Harness.quiet) async throws -> SendOutcome {
@@ -125,10 +108,10 @@ struct HTTPTLSTests {
         let capture = LogCapture()
         let outcome = try await Self.send(
             to: sink, tls: HTTPTLSOptions(caFile: certificates.file("other-ca.crt"), insecureSkipVerify: true),
-            logger: Logger(label: "test") { _ in capture })
+            logger: capture.logger)
         #expect(outcome == .delivered)
-        let warnings = capture.lines.withLock { $0 }.filter { $0.hasPrefix("warning") }
-        #expect(warnings.count == 1 && warnings[0].contains("insecure_skip_verify"))
+        let warnings = capture.messages(.warning)
+        #expect(warnings.count == 1 && warnings[0].contains("insecure_skip_verify"), "\(warnings)")
     }
 
     @Test("mutual TLS: without a client certificate the server refuses; with cert_file and key_file it accepts")
