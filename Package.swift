@@ -225,6 +225,11 @@ let package = Package(
                 "outrider",
                 "TestSink",
                 "TestSupport",
+                // The remote_write histogram test drives the real encoder and HTTPSender.
+                "Exporters",
+                "Telemetry",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

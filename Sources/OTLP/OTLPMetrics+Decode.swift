@@ -84,41 +84,24 @@ extension OTLPMetrics {
     private static func numberSamples(
         _ points: [ProtoNumberPoint], what: String, receivedAt: Timestamp, partial: inout OTLPPartialSuccess
     ) -> [MetricSample] {
-        var samples: [MetricSample] = []
-        samples.reserveCapacity(points.count)
-        for point in points {
-            guard point.flags & noRecordedValue == 0 else {
-                partial.reject(1, "\(what): a point with no recorded value cannot be represented")
-                continue
-            }
-            let value: Double
+        samples(points, what: what, receivedAt: receivedAt, partial: &partial) { point, partial in
             switch point.value {
-            case .asDouble(let number): value = number
-            case .asInt(let number): value = Double(number)
+            case .asDouble(let number): return (number, nil)
+            case .asInt(let number): return (Double(number), nil)
             case nil:
                 partial.reject(1, "\(what): a point has no value")
-                continue
+                return nil
             }
-            samples.append(MetricSample(
-                labels: labels(point.attributes), value: value, timestamp: time(point.timeUnixNano, receivedAt),
-                startTimestamp: point.startTimeUnixNano == 0 ? nil : Timestamp(unixNano: point.startTimeUnixNano)))
         }
-        return samples
     }
 
     private static func histogramSamples(
         _ points: [ProtoHistogramPoint], what: String, receivedAt: Timestamp, partial: inout OTLPPartialSuccess
     ) -> [MetricSample] {
-        var samples: [MetricSample] = []
-        samples.reserveCapacity(points.count)
-        for point in points {
-            guard point.flags & noRecordedValue == 0 else {
-                partial.reject(1, "\(what): a point with no recorded value cannot be represented")
-                continue
-            }
+        samples(points, what: what, receivedAt: receivedAt, partial: &partial) { point, partial in
             guard point.hasSum else {
                 partial.reject(1, "\(what): a histogram point without a sum cannot be represented")
-                continue
+                return nil
             }
             let histogram = HistogramValue(
                 bounds: point.explicitBounds, counts: point.bucketCounts, sum: point.sum, count: point.count,
@@ -127,10 +110,30 @@ extension OTLPMetrics {
                 partial.reject(
                     1,
                     "\(what): histogram point with \(point.bucketCounts.count) bucket counts for \(point.explicitBounds.count) bounds and count \(point.count) is inconsistent")
+                return nil
+            }
+            return (histogram.sum, histogram)
+        }
+    }
+
+    /// What both point kinds share: a point flagged "no recorded value" is rejected, the
+    /// others become samples with their labels and times; `reading` gives the kind's value
+    /// (and histogram), or nil once it has rejected the point.
+    private static func samples<Point: OTLPDataPoint>(
+        _ points: [Point], what: String, receivedAt: Timestamp, partial: inout OTLPPartialSuccess,
+        reading: (Point, inout OTLPPartialSuccess) -> (value: Double, histogram: HistogramValue?)?
+    ) -> [MetricSample] {
+        var samples: [MetricSample] = []
+        samples.reserveCapacity(points.count)
+        for point in points {
+            guard point.flags & noRecordedValue == 0 else {
+                partial.reject(1, "\(what): a point with no recorded value cannot be represented")
                 continue
             }
+            guard let read = reading(point, &partial) else { continue }
             samples.append(MetricSample(
-                labels: labels(point.attributes), histogram: histogram, timestamp: time(point.timeUnixNano, receivedAt),
+                labels: labels(point.attributes), value: read.value, histogram: read.histogram,
+                timestamp: time(point.timeUnixNano, receivedAt),
                 startTimestamp: point.startTimeUnixNano == 0 ? nil : Timestamp(unixNano: point.startTimeUnixNano)))
         }
         return samples

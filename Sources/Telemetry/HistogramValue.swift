@@ -5,7 +5,8 @@
 public struct HistogramValue: Sendable, Hashable {
     /// Upper bounds, strictly increasing, finite.
     public var bounds: [Double]
-    /// `bounds.count + 1` counts (empty only when there are no observations recorded at all).
+    /// `bounds.count + 1` counts, or none when the producer sent none (OTLP allows it:
+    /// `count` and `sum` still hold, only the distribution is unknown).
     public var counts: [UInt64]
     public var sum: Double
     public var count: UInt64
@@ -40,11 +41,18 @@ public struct HistogramValue: Sendable, Hashable {
     /// Prometheus' classic series for this point: one `_bucket` per bound plus `le="+Inf"`,
     /// each the cumulative count up to its bound, then `_sum` and `_count`. `le` values are
     /// formatted as Prometheus' Go client does (`0.005`, `1`, `+Inf`).
+    ///
+    /// Without counts (OTLP allows a point to leave `bucket_counts` empty) only `+Inf` is
+    /// written: zeros for the bounds would claim every observation lay above the highest
+    /// one, and `histogram_quantile` would answer that bound; with `+Inf` alone it answers
+    /// NaN, which is all that is known.
     public func forEachClassicSeries(_ body: (_ suffix: ClassicSuffix, _ le: String?, _ value: Double) -> Void) {
-        var cumulative: UInt64 = 0
-        for index in bounds.indices {
-            if index < counts.count { cumulative &+= counts[index] }
-            body(.bucket, Self.formatBound(bounds[index]), Double(cumulative))
+        if !counts.isEmpty {
+            var cumulative: UInt64 = 0
+            for index in bounds.indices {
+                if index < counts.count { cumulative &+= counts[index] }
+                body(.bucket, Self.formatBound(bounds[index]), Double(cumulative))
+            }
         }
         body(.bucket, "+Inf", Double(count))
         body(.sum, nil, sum)

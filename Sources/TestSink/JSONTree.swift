@@ -87,54 +87,55 @@ indirect enum JSONTree: Equatable {
         }
 
         mutating func object(depth: Int) throws(Failure) -> JSONTree {
-            index += 1
             var members: [(key: String, value: JSONTree)] = []
+            try items(closedBy: UInt8(ascii: "}"), in: "object") { parser throws(Failure) in
+                members.append(try parser.member(depth: depth))
+            }
+            return .object(members)
+        }
+
+        mutating func member(depth: Int) throws(Failure) -> (key: String, value: JSONTree) {
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+            let key = try string()
             skipSpace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return .object(members)
-            }
-            while true {
-                skipSpace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
-                let key = try string()
-                skipSpace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-                index += 1
-                skipSpace()
-                members.append((key, try value(depth: depth + 1)))
-                skipSpace()
-                guard index < bytes.count else { throw fail("unterminated object") }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                    continue
-                }
-                guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
-                index += 1
-                return .object(members)
-            }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            index += 1
+            skipSpace()
+            return (key, try value(depth: depth + 1))
         }
 
         mutating func array(depth: Int) throws(Failure) -> JSONTree {
-            index += 1
             var elements: [JSONTree] = []
+            try items(closedBy: UInt8(ascii: "]"), in: "array") { parser throws(Failure) in
+                elements.append(try parser.value(depth: depth + 1))
+            }
+            return .array(elements)
+        }
+
+        /// An object's members and an array's elements are read the same way: from the
+        /// opening byte, `item` for each (at its first non-space byte), separated by commas,
+        /// through the closing byte; empty when it follows the opening at once.
+        mutating func items(
+            closedBy close: UInt8, in container: String, _ item: (inout Parser) throws(Failure) -> Void
+        ) throws(Failure) {
+            index += 1
             skipSpace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            if index < bytes.count, bytes[index] == close {
                 index += 1
-                return .array(elements)
+                return
             }
             while true {
                 skipSpace()
-                elements.append(try value(depth: depth + 1))
+                try item(&self)
                 skipSpace()
-                guard index < bytes.count else { throw fail("unterminated array") }
+                guard index < bytes.count else { throw fail("unterminated \(container)") }
                 if bytes[index] == UInt8(ascii: ",") {
                     index += 1
                     continue
                 }
-                guard bytes[index] == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
+                guard bytes[index] == close else { throw fail("expected ',' or '\(Character(Unicode.Scalar(close)))'") }
                 index += 1
-                return .array(elements)
+                return
             }
         }
 

@@ -214,19 +214,7 @@ final class SinkHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let isCompressed = encoding == .gzip || encoding == .deflate
         if isCompressed {
             var decoded: [UInt8] = []
-            do {
-                let emit: (UnsafeRawBufferPointer) -> Void = { decoded.append(contentsOf: $0) }
-                _ = encoding == .gzip
-                    ? try Inflater.gunzip(body, limit: maxDecompressed, emit: emit)
-                    : try Inflater.inflate(body, limit: maxDecompressed, emit: emit)
-            } catch {
-                let status: HTTPResponseStatus = error == .tooLarge ? .payloadTooLarge : .badRequest
-                sink.reject(Int(status.code), wireBytes: bodyBytes)
-                later(context) { [self] in
-                    respond(context: context, head: head, status: status, body: Self.error("cannot decode \(encoding) body: \(error)"))
-                }
-                return
-            }
+            guard decompress(body, head: head, context: context, emit: { decoded.append(contentsOf: $0) }) else { return }
             body = decoded
         }
         let push: LokiPush
@@ -259,25 +247,34 @@ final class SinkHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         if isCompressed {
             let input = compressed
             compressed = []
-            do {
-                let emit: (UnsafeRawBufferPointer) -> Void = { self.scanner.feed($0) }
-                _ = encoding == .gzip
-                    ? try Inflater.gunzip(input, limit: maxDecompressed, emit: emit)
-                    : try Inflater.inflate(input, limit: maxDecompressed, emit: emit)
-            } catch {
-                let status: HTTPResponseStatus = error == .tooLarge ? .payloadTooLarge : .badRequest
-                sink.reject(Int(status.code), wireBytes: bodyBytes)
-                later(context) { [self] in
-                    respond(context: context, head: head, status: status, body: Self.error("cannot decode \(encoding) body: \(error)"))
-                }
-                return
-            }
+            guard decompress(input, head: head, context: context, emit: { self.scanner.feed($0) }) else { return }
         }
         scanner.finish()
         sink.accept(scanner, wireBytes: bodyBytes, compressed: isCompressed)
         let body = "{\"lines\":\(scanner.lines)}"
         later(context) { [self] in
             respond(context: context, head: head, status: .ok, body: body)
+        }
+    }
+
+    /// A gzip or deflate body, decoded through `emit` as it inflates. A corrupt body, or one
+    /// that inflates past the limit, is answered here (400 / 413, counted as rejected) and
+    /// gives false: the caller stops.
+    private func decompress(
+        _ input: [UInt8], head: HTTPRequestHead, context: ChannelHandlerContext, emit: (UnsafeRawBufferPointer) -> Void
+    ) -> Bool {
+        do {
+            _ = encoding == .gzip
+                ? try Inflater.gunzip(input, limit: maxDecompressed, emit: emit)
+                : try Inflater.inflate(input, limit: maxDecompressed, emit: emit)
+            return true
+        } catch {
+            let status: HTTPResponseStatus = error == .tooLarge ? .payloadTooLarge : .badRequest
+            sink.reject(Int(status.code), wireBytes: bodyBytes)
+            later(context) { [self] in
+                respond(context: context, head: head, status: status, body: Self.error("cannot decode \(encoding) body: \(error)"))
+            }
+            return false
         }
     }
 

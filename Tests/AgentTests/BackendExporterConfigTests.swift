@@ -1,6 +1,5 @@
 import Agent
 import Exporters
-import Logging
 import Telemetry
 import Testing
 import YAML
@@ -9,45 +8,18 @@ import YAML
 /// built with, and the mistakes validation names.
 @Suite("Config: prometheus_remote_write and loki exporters")
 struct BackendExporterConfigTests {
-    let loader = ConfigLoader(catalog: .standard, environment: EnvironmentSubstitution([:]))
+    let harness = ExporterConfigHarness()
 
     func load(_ exporter: String, signal: String) throws(ConfigLoadError) -> any ExporterConfig {
-        let document = """
-            sources:
-              host: {type: host_metrics}
-              demo: {type: demo_logs}
-            exporters:
-              out:
-            \(exporter.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
-            pipelines:
-              \(signal): {sources: [\(signal == "logs" ? "demo" : "host")], exporters: [out]}
-            """
-        let config = try loader.load(bytes: Array(document.utf8), file: "outrider.yaml").config
-        return config.exporters[0].config as! any ExporterConfig
+        try harness.load(exporter, signal: signal) as! any ExporterConfig
     }
 
-    /// Sorted, so a list of expected messages need not follow the file's order.
     func errors(_ exporter: String, signal: String) -> [String] {
-        do {
-            _ = try load(exporter, signal: signal)
-            return []
-        } catch {
-            guard case .invalid(let errors) = error else { return ["unexpected: \(error)"] }
-            // Without the position, which the loader tests cover.
-            return errors.errors.map { String($0.description.split(separator: " ", maxSplits: 1)[1]) }.sorted()
-        }
+        harness.errors(exporter, signal: signal)
     }
 
-    /// The sender a config makes, as the agent would make it.
     func sender(_ config: any ExporterConfig) async throws -> HTTPSender {
-        let http = SharedHTTPClient()
-        let context = ComponentContext(
-            name: "out", kind: .exporter, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
-            health: HealthRegistry().register(name: "out", kind: "exporter", gatesReadiness: false), clock: .system,
-            metrics: SelfMetrics(), http: http)
-        let sender = try config.makeSender(context)
-        try await http.shutdown()
-        return try #require(sender as? HTTPSender)
+        try #require(try await ExporterConfigHarness.sender(config) as? HTTPSender)
     }
 
     @Test func remoteWriteDefaultsAndWhatItSends() async throws {
@@ -83,12 +55,14 @@ struct BackendExporterConfigTests {
             endpoint: http://prometheus:9090
             compression: gzip
             headers: {x-prometheus-remote-write-version: "2.0"}
-            external_labels: {cluster.name: a, __tenant: b, region: ""}
+            external_labels: {cluster.name: a, __tenant: b, region: "", le: "0.5", __name__: up}
             resource_labels: {service.name: job, service.namespace: job, k8s.pod.name: le, "": x}
             """, signal: "metrics") == [
             #"exporters.out.compression: remote_write bodies are always snappy-compressed (the protocol requires it): remove compression: gzip"#,
             #"exporters.out.endpoint: is the full URL requests are POSTed to, with its path (e.g. http://prometheus:9090/api/v1/write), got "http://prometheus:9090""#,
+            #"exporters.out.external_labels.__name__: "__name__" starts with __, which is reserved for the backend's own labels"#,
             #"exporters.out.external_labels.__tenant: "__tenant" starts with __, which is reserved for the backend's own labels"#,
+            #"exporters.out.external_labels.le: "le" is set by the exporter itself"#,
             #"exporters.out.external_labels.cluster.name: "cluster.name" is not a valid label name: letters, digits and _, not starting with a digit (e.g. "cluster_name")"#,
             #"exporters.out.external_labels.region: must not be empty (an empty value means no label)"#,
             #"exporters.out.headers.x-prometheus-remote-write-version: "x-prometheus-remote-write-version" is set by the exporter itself"#,
@@ -109,6 +83,7 @@ struct BackendExporterConfigTests {
             compression: gzip
             """, signal: "logs") as? LokiExporterConfig)
         #expect(config.options == LokiOptions(structuredMetadata: ["correlation_id"]))
+        #expect(config.options.traceContext, "trace and span ids are sent unless turned off")
         #expect(config.delivery.concurrency == 2)
         let loki = try await sender(config)
         #expect(loki.configuration.headers == ["X-Scope-OrgID": "team-a"])
@@ -123,6 +98,14 @@ struct BackendExporterConfigTests {
             "app": .resource("service.name"), "file": .attribute("log.file.path"), "level": .severity,
         ])
         #expect(try await sender(custom).configuration.headers.isEmpty)
+
+        // Loki 2.x refuses structured metadata: the ids can be turned off.
+        let loki2 = try #require(try load("""
+            type: loki
+            endpoint: http://loki:3100/loki/api/v1/push
+            trace_context: false
+            """, signal: "logs") as? LokiExporterConfig)
+        #expect(loki2.options == LokiOptions(traceContext: false))
     }
 
     @Test func lokiMistakesAreNamed() {
@@ -139,7 +122,7 @@ struct BackendExporterConfigTests {
             #"exporters.out.labels.job: expected severity, resource.<attribute> or attributes.<attribute>, got "resource.""#,
             #"exporters.out.labels.level: expected severity, resource.<attribute> or attributes.<attribute>, got "severity_text""#,
             #"exporters.out.labels.service.name: "service.name" is not a valid label name: letters, digits and _, not starting with a digit (e.g. "service_name")"#,
-            #"exporters.out.structured_metadata[0]: trace_id is always sent when a record has one; remove it"#,
+            #"exporters.out.structured_metadata[0]: trace_id comes from the record's trace context (trace_context); remove it"#,
             #"exporters.out.structured_metadata[2]: "user_id" and "user.id" would both be sent as user_id"#,
             #"exporters.out.structured_metadata[3]: attribute names must not be empty"#,
             #"exporters.out.tenant_id: must be a non-empty tenant name without control characters"#,

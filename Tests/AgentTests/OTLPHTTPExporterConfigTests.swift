@@ -1,6 +1,5 @@
 import Agent
 import Exporters
-import Logging
 import Telemetry
 import Testing
 import YAML
@@ -8,38 +7,19 @@ import YAML
 /// `otlp_http` as a user writes it: where each signal goes, and the mistakes validation names.
 @Suite("Config: otlp_http exporter")
 struct OTLPHTTPExporterConfigTests {
-    let loader = ConfigLoader(catalog: .standard, environment: EnvironmentSubstitution([:]))
+    let harness = ExporterConfigHarness()
 
     func load(_ exporter: String) throws(ConfigLoadError) -> OTLPHTTPExporterConfig? {
-        let document = """
-            exporters:
-              out:
-            \(exporter.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
-            """
-        return try loader.load(bytes: Array(document.utf8), file: "outrider.yaml").config.exporters[0].config as? OTLPHTTPExporterConfig
+        try harness.load(exporter) as? OTLPHTTPExporterConfig
     }
 
-    /// The messages without their positions (the loader's tests cover those), sorted.
     func errors(_ exporter: String) -> [String] {
-        do {
-            _ = try load(exporter)
-            return []
-        } catch {
-            guard case .invalid(let errors) = error else { return ["unexpected: \(error)"] }
-            return errors.errors.map { String($0.description.split(separator: " ", maxSplits: 1)[1]) }.sorted()
-        }
+        harness.errors(exporter)
     }
 
     /// The per-signal senders the agent would build.
     func senders(_ config: OTLPHTTPExporterConfig) async throws -> [Signal: HTTPSender] {
-        let http = SharedHTTPClient()
-        let context = ComponentContext(
-            name: "out", kind: .exporter, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
-            health: HealthRegistry().register(name: "out", kind: "exporter", gatesReadiness: false), clock: .system,
-            metrics: SelfMetrics(), http: http)
-        let sender = try config.makeSender(context)
-        try await http.shutdown()
-        let router = try #require(sender as? SignalRouter)
+        let router = try #require(try await ExporterConfigHarness.sender(config) as? SignalRouter)
         return router.senders.compactMapValues { $0 as? HTTPSender }
     }
 

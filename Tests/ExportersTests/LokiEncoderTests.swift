@@ -79,6 +79,27 @@ struct LokiEncoderTests {
         #expect(String(decoding: plain, as: UTF8.self) == #"{"streams":[{"stream":{"service_name":"api"},"values":[["2000000000","plain"]]}]}"#)
     }
 
+    @Test("trace_context off (Loki 2.x, schema before v13): no trace or span id; without configured keys no third element")
+    func traceContextOff() throws {
+        var traced = Self.record("traced", at: Self.at(1))
+        traced.traceID = TraceID(high: 0x0102_0304_0506_0708, low: 0x090A_0B0C_0D0E_0F10)
+        traced.spanID = SpanID(0xA1B2_C3D4_E5F6_0718)
+        traced.attributes = ["correlation_id": "req-1"]
+        let labels: [String: LokiOptions.LabelSource] = ["service_name": .resource("service.name")]
+        let resource = Resource(attributes: ["service.name": "api"])
+
+        let off = try LokiPushEncoder(options: LokiOptions(labels: labels, traceContext: false)).encode([.logs([traced], resource: resource)])
+        #expect(String(decoding: off, as: UTF8.self) == #"{"streams":[{"stream":{"service_name":"api"},"values":[["1000000000","traced"]]}]}"#)
+
+        let keys = LokiOptions(labels: labels, structuredMetadata: ["correlation_id"], traceContext: false)
+        let withKeys = try LokiPushEncoder(options: keys).encode([.logs([traced], resource: resource)])
+        #expect(String(decoding: withKeys, as: UTF8.self)
+            == #"{"streams":[{"stream":{"service_name":"api"},"values":[["1000000000","traced",{"correlation_id":"req-1"}]]}]}"#)
+
+        let on = try LokiPushEncoder(options: LokiOptions(labels: labels)).encode([.logs([traced], resource: resource)])
+        #expect(try Self.streams(on).first?.metadata == [["trace_id": "0102030405060708090a0b0c0d0e0f10", "span_id": "a1b2c3d4e5f60718"]])
+    }
+
     @Test("label sources: severity as Loki's level words, record attributes, resource attributes; absent values leave the label out")
     func labelSources() throws {
         let severities: [Severity] = [.trace, .debug, Severity(number: 10, text: "notice"), .warn, .error, Severity(number: 22), .unspecified]

@@ -99,4 +99,36 @@ struct RemoteWriteDeliveryTests {
             #expect(logs.messages(.error).first?.contains("\(status) ") == true)
         }
     }
+
+    @Test("an inconsistent histogram point costs only itself: the rest is delivered, the point counted as rejected")
+    func badHistogramPointRejectedAlone() async throws {
+        try await Harness.withSink { sink, client in
+            let tally = AcknowledgementTally()
+            let buffer = MemoryBuffer(maxBytes: 16 << 20, whenFull: .block)
+            var memory = MetricFamily(name: "node_memory_MemAvailable_bytes", help: "", kind: .gauge)
+            memory.add(4_000_000_000)
+            let latency = MetricFamily(
+                name: "rpc_seconds", help: "", kind: .histogram,
+                samples: [
+                    MetricSample(labels: ["route": "/ok"], histogram: HistogramValue(bounds: [1], counts: [1, 1], sum: 1.5, count: 2)),
+                    MetricSample(labels: ["route": "/bad"], histogram: HistogramValue(bounds: [1], counts: [5, 1], sum: 1.5, count: 2)),
+                ])
+            for families in [[memory], [latency]] {
+                let batch = TelemetryBatch.metrics(MetricBatch(families: families, timestamp: Harness.now))
+                _ = try await buffer.append(BufferItem(batch, acknowledgement: tally.make()), waitForRoom: true)
+            }
+            await buffer.close()
+            let logs = LogCapture()
+            let stats = ExporterStats()
+            await Harness.loop(buffer, try Self.sender(client, sink), concurrency: 1, stats: stats, logger: logs.logger).run()
+
+            #expect(sink.stats.acceptedRequests == 1 && sink.stats.requests == 1, "\(sink.stats.json)")
+            #expect(stats.sentEvents == 2 && buffer.stats.dropped[DropReason.rejected] == 1)
+            #expect(buffer.stats.dropped[DropReason.permanentError] == 0 && stats.requests[ExporterStats.permanent] == 0)
+            #expect(tally[.delivered] == 2)
+            #expect(logs.messages(.warning) == [
+                #"exporter test: backend rejected 1 of 3 events: not representable in remote_write, left out: histogram rpc_seconds{route="/bad"} is inconsistent: 2 counts for 1 bounds, count 2"#,
+            ])
+        }
+    }
 }

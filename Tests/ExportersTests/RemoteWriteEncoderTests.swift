@@ -115,19 +115,57 @@ struct RemoteWriteEncoderTests {
         ])
     }
 
-    @Test("a histogram without consistent buckets refuses the batch, naming the series")
+    @Test("points that cannot be written are left out and reported, naming the first; the rest of the delivery is written")
     func inconsistentHistogram() throws {
         let bad = HistogramValue(bounds: [1, 2], counts: [1, 2], sum: 3, count: 3)
-        let family = MetricFamily(
-            name: "latency", help: "", kind: .histogram, samples: [MetricSample(labels: ["route": "/b"], histogram: bad)])
-        #expect(throws: EncodingFailure("histogram latency{route=\"/b\"} is inconsistent: 2 counts for 2 bounds, count 3")) {
-            try PrometheusRemoteWriteEncoder().encode([Self.metrics([family])])
-        }
+        let good = HistogramValue(bounds: [1], counts: [2, 1], sum: 2.5, count: 3)
+        let latency = MetricFamily(
+            name: "latency", help: "", kind: .histogram,
+            samples: [
+                MetricSample(labels: ["route": "/b"], histogram: bad),
+                MetricSample(labels: ["route": "/a"], histogram: good),
+                MetricSample(labels: ["route": "/c"], value: 4),
+            ])
+        var memory = MetricFamily(name: "node_memory_MemTotal_bytes", help: "", kind: .gauge)
+        memory.add(8_000_000_000)
+        var nameless = MetricFamily(name: "", help: "", kind: .gauge)
+        nameless.add(1)
+        nameless.add(2)
+        let resource = Resource(attributes: ["service.name": "api"])
+        let body = try PrometheusRemoteWriteEncoder().encodeBody([Self.metrics([latency, nameless, memory], resource: resource)])
+        #expect(body.rejected == 4)
+        #expect(body.reason == #"not representable in remote_write, left out: histogram latency{route="/b"} is inconsistent: 2 counts for 2 bounds, count 3 (4 samples left out in all)"#)
+        Self.assertSeries(try Self.decode(body.bytes), [
+            ("__name__=latency_bucket,job=api,le=1,route=/a", [(Self.t0ms, 2)]),
+            ("__name__=latency_bucket,job=api,le=+Inf,route=/a", [(Self.t0ms, 3)]),
+            ("__name__=latency_sum,job=api,route=/a", [(Self.t0ms, 2.5)]),
+            ("__name__=latency_count,job=api,route=/a", [(Self.t0ms, 3)]),
+            ("__name__=node_memory_MemTotal_bytes,job=api", [(Self.t0ms, 8_000_000_000)]),
+        ])
+        // `encode` is the same body.
+        #expect(try Self.decode(try PrometheusRemoteWriteEncoder().encode([Self.metrics([latency, nameless, memory], resource: resource)]))
+            == (try Self.decode(body.bytes)))
+
         var bare = MetricFamily(name: "latency", help: "", kind: .histogram)
         bare.add(1)
-        #expect(throws: EncodingFailure("histogram latency is inconsistent: no buckets")) {
-            try PrometheusRemoteWriteEncoder().encode([Self.metrics([bare])])
-        }
+        let alone = try PrometheusRemoteWriteEncoder().encodeBody([Self.metrics([bare])])
+        #expect(alone.rejected == 1 && alone.reason == "not representable in remote_write, left out: histogram latency is inconsistent: no buckets")
+        #expect(try Self.decode(alone.bytes).timeseries.isEmpty)
+        let clean = try PrometheusRemoteWriteEncoder().encodeBody([Self.metrics([memory])])
+        #expect(clean.rejected == 0 && clean.reason.isEmpty)
+    }
+
+    @Test("a histogram point with bounds but no counts is its +Inf bucket, _sum and _count only")
+    func histogramWithoutCounts() throws {
+        let value = HistogramValue(bounds: [0.1, 1], counts: [], sum: 4.5, count: 9)
+        let family = MetricFamily(name: "rpc_seconds", help: "", kind: .histogram, samples: [MetricSample(labels: Labels(), histogram: value)])
+        let body = try PrometheusRemoteWriteEncoder().encodeBody([Self.metrics([family], resource: Resource(attributes: ["service.name": "api"]))])
+        #expect(body.rejected == 0)
+        Self.assertSeries(try Self.decode(body.bytes), [
+            ("__name__=rpc_seconds_bucket,job=api,le=+Inf", [(Self.t0ms, 9)]),
+            ("__name__=rpc_seconds_sum,job=api", [(Self.t0ms, 4.5)]),
+            ("__name__=rpc_seconds_count,job=api", [(Self.t0ms, 9)]),
+        ])
     }
 
     @Test("samples of one series across batches become one series in time order; a repeated time keeps the last value")

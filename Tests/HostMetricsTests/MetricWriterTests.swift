@@ -109,6 +109,27 @@ import Testing
         #expect(HistogramValue(bounds: [1], counts: [1, 1], sum: 0, count: 3).isConsistent == false)
     }
 
+    /// A point with bounds but no counts (OTLP lets `bucket_counts` be empty) has only its
+    /// `+Inf` bucket: zeros for the bounds would tell `histogram_quantile` that every
+    /// observation exceeded the highest bound.
+    @Test func histogramWithoutCountsHasOnlyTheInfBucket() {
+        let value = HistogramValue(bounds: [0.05, 0.5, 1], counts: [], sum: 2.75, count: 6)
+        #expect(value.isConsistent)
+        let family = MetricFamily(
+            name: "rpc_duration_seconds", help: "RPC latency.", kind: .histogram, unit: "s",
+            samples: [MetricSample(labels: ["method": "get"], histogram: value)])
+        var text: [UInt8] = []
+        PrometheusText.write([family], into: &text)
+        #expect(String(decoding: text, as: UTF8.self) == """
+            # HELP rpc_duration_seconds RPC latency.
+            # TYPE rpc_duration_seconds histogram
+            rpc_duration_seconds_bucket{method="get",le="+Inf"} 6
+            rpc_duration_seconds_sum{method="get"} 2.75
+            rpc_duration_seconds_count{method="get"} 6
+
+            """)
+    }
+
     /// A sample line longer than the writer's scratch space is written all the same.
     @Test func longLinesAreWrittenWhole() {
         let long = String(repeating: "a\\", count: 400)

@@ -1,5 +1,5 @@
 import Foundation
-import OTLP
+@testable import OTLP
 import Telemetry
 import Testing
 
@@ -7,17 +7,9 @@ import Testing
 /// receiver answers in `partial_success`), the rest of the request converted.
 @Suite("OTLP: what cannot be represented is counted, never dropped silently")
 struct OTLPRejectionTests {
-    typealias AnyValue = Opentelemetry_Proto_Common_V1_AnyValue
-    typealias KeyValue = Opentelemetry_Proto_Common_V1_KeyValue
-    typealias LogRecordMessage = Opentelemetry_Proto_Logs_V1_LogRecord
-    typealias SpanMessage = Opentelemetry_Proto_Trace_V1_Span
-    typealias Metric = Opentelemetry_Proto_Metrics_V1_Metric
-    typealias NumberPoint = Opentelemetry_Proto_Metrics_V1_NumberDataPoint
-    typealias HistogramPoint = Opentelemetry_Proto_Metrics_V1_HistogramDataPoint
-
     static let receivedAt = Timestamp(nanosecondsSinceEpoch: 1_000)
 
-    static func logsRequest(_ records: [LogRecordMessage]) -> OTLPLogsRequest {
+    static func logsRequest(_ records: [ProtoLogRecord]) -> OTLPLogsRequest {
         var scope = Opentelemetry_Proto_Logs_V1_ScopeLogs()
         scope.logRecords = records
         var resource = Opentelemetry_Proto_Logs_V1_ResourceLogs()
@@ -27,14 +19,14 @@ struct OTLPRejectionTests {
         return request
     }
 
-    static func value(_ build: (inout AnyValue) -> Void) -> AnyValue {
-        var value = AnyValue()
+    static func value(_ build: (inout ProtoAnyValue) -> Void) -> ProtoAnyValue {
+        var value = ProtoAnyValue()
         build(&value)
         return value
     }
 
-    static func keyValue(_ key: String, _ value: AnyValue) -> KeyValue {
-        var keyValue = KeyValue()
+    static func keyValue(_ key: String, _ value: ProtoAnyValue) -> ProtoKeyValue {
+        var keyValue = ProtoKeyValue()
         keyValue.key = key
         keyValue.value = value
         return keyValue
@@ -42,26 +34,23 @@ struct OTLPRejectionTests {
 
     @Test("log records with ids of the wrong length are rejected, the others kept")
     func logIDs() throws {
-        var good = LogRecordMessage()
+        var good = ProtoLogRecord()
         good.observedTimeUnixNano = 5
         good.traceID = Data(repeating: 0, count: 16)  // all zero: no id
-        var shortTrace = LogRecordMessage()
+        var shortTrace = ProtoLogRecord()
         shortTrace.traceID = Data([1, 2, 3, 4, 5])
-        var longSpan = LogRecordMessage()
+        var longSpan = ProtoLogRecord()
         longSpan.spanID = Data(repeating: 7, count: 9)
         let decoded = OTLPLogs.batches(from: Self.logsRequest([shortTrace, good, longSpan]), receivedAt: Self.receivedAt)
         #expect(decoded.partialSuccess.rejected == 2)
         #expect(decoded.partialSuccess.errorMessage == "log record: trace_id has 5 bytes, not 16; log record: span_id has 9 bytes, not 8")
-        guard case .logs(let records)? = decoded.batches.first?.payload else {
-            Issue.record("no logs")
-            return
-        }
+        let records = try #require(decoded.firstLogs)
         #expect(records == [LogRecord(observedTimestamp: Timestamp(nanosecondsSinceEpoch: 5), body: [])])
     }
 
     @Test("a request of only rejected records gives no batch")
     func allRejected() {
-        var bad = LogRecordMessage()
+        var bad = ProtoLogRecord()
         bad.spanID = Data([1])
         let decoded = OTLPLogs.batches(from: Self.logsRequest([bad, bad]), receivedAt: Self.receivedAt)
         #expect(decoded.batches.isEmpty && decoded.partialSuccess.rejected == 2)
@@ -78,16 +67,16 @@ struct OTLPRejectionTests {
                 $0.arrayValue = array
             }),
         ]
-        let bodies: [(AnyValue, String)] = [
+        let bodies: [(ProtoAnyValue, String)] = [
             (Self.value { $0.kvlistValue = map }, #"{"a":-3,"b":[true,"x\"y","Infinity"]}"#),
             (Self.value { $0.intValue = 42 }, "42"),
             (Self.value { $0.doubleValue = 0.5 }, "0.5"),
             (Self.value { $0.boolValue = false }, "false"),
-            (AnyValue(), ""),
+            (ProtoAnyValue(), ""),
         ]
-        var messages: [LogRecordMessage] = []
+        var messages: [ProtoLogRecord] = []
         for (body, _) in bodies {
-            var message = LogRecordMessage()
+            var message = ProtoLogRecord()
             message.body = body
             message.severityNumber = .UNRECOGNIZED(99)
             message.severityText = "LOUD"
@@ -95,39 +84,33 @@ struct OTLPRejectionTests {
         }
         let decoded = OTLPLogs.batches(from: Self.logsRequest(messages), receivedAt: Self.receivedAt)
         #expect(decoded.partialSuccess.isEmpty)
-        guard case .logs(let records)? = decoded.batches.first?.payload else {
-            Issue.record("no logs")
-            return
-        }
+        let records = try #require(decoded.firstLogs)
         #expect(records.map { String(decoding: $0.body, as: UTF8.self) } == bodies.map(\.1))
         #expect(records.allSatisfy { $0.observedTimestamp == Self.receivedAt && $0.timestamp == nil })
         #expect(records.allSatisfy { $0.severity == Severity(number: 0, text: "LOUD") })
     }
 
     @Test("an attribute without a value is left out and noted, without rejecting its record")
-    func emptyAttributeValue() {
-        var message = LogRecordMessage()
-        message.attributes = [Self.keyValue("kept", Self.value { $0.stringValue = "yes" }), Self.keyValue("hollow", AnyValue())]
+    func emptyAttributeValue() throws {
+        var message = ProtoLogRecord()
+        message.attributes = [Self.keyValue("kept", Self.value { $0.stringValue = "yes" }), Self.keyValue("hollow", ProtoAnyValue())]
         let decoded = OTLPLogs.batches(from: Self.logsRequest([message]), receivedAt: Self.receivedAt)
         #expect(decoded.partialSuccess.rejected == 0)
         #expect(decoded.partialSuccess.errorMessage == "log record: attribute \"hollow\" has no value and was left out")
-        guard case .logs(let records)? = decoded.batches.first?.payload else {
-            Issue.record("no logs")
-            return
-        }
+        let records = try #require(decoded.firstLogs)
         #expect(records.first?.attributes == ["kept": "yes"])
     }
 
     @Test("spans need ids of the right length, their parent and links too")
-    func spanIDs() {
-        func span(_ name: String, trace: Int = 16, span spanLength: Int = 8, parent: Int = 0, link: (Int, Int)? = nil) -> SpanMessage {
-            var message = SpanMessage()
+    func spanIDs() throws {
+        func span(_ name: String, trace: Int = 16, span spanLength: Int = 8, parent: Int = 0, link: (Int, Int)? = nil) -> ProtoSpan {
+            var message = ProtoSpan()
             message.name = name
             message.traceID = Data(repeating: 1, count: trace)
             message.spanID = Data(repeating: 2, count: spanLength)
             message.parentSpanID = Data(repeating: 0, count: parent)
             if let link {
-                var linkMessage = SpanMessage.Link()
+                var linkMessage = ProtoSpan.Link()
                 linkMessage.traceID = Data(repeating: 3, count: link.0)
                 linkMessage.spanID = Data(repeating: 4, count: link.1)
                 message.links = [linkMessage]
@@ -149,16 +132,13 @@ struct OTLPRejectionTests {
             "span \"no trace\": trace_id has 0 bytes, not 16", "span \"long span\": span_id has 16 bytes, not 8",
             "span \"short parent\": parent_span_id has 4 bytes, not 8", "span \"bad link\": links[0].span_id has 7 bytes, not 8",
         ].joined(separator: "; "))
-        guard case .spans(let spans)? = decoded.batches.first?.payload else {
-            Issue.record("no spans")
-            return
-        }
+        let spans = try #require(decoded.firstSpans)
         #expect(spans.map(\.name) == ["ok", "zero parent", "good link"])
         #expect(spans.allSatisfy { $0.parentSpanID == nil })
         #expect(spans.last?.links.first?.spanID == SpanID(0x0404_0404_0404_0404))
     }
 
-    static func metricsRequest(_ metrics: [Metric]) -> OTLPMetricsRequest {
+    static func metricsRequest(_ metrics: [ProtoMetric]) -> OTLPMetricsRequest {
         var scope = Opentelemetry_Proto_Metrics_V1_ScopeMetrics()
         scope.metrics = metrics
         var resource = Opentelemetry_Proto_Metrics_V1_ResourceMetrics()
@@ -168,8 +148,8 @@ struct OTLPRejectionTests {
         return request
     }
 
-    static func numberPoint(_ value: Double?, time: UInt64 = 10, flags: UInt32 = 0, attributes: [KeyValue] = []) -> NumberPoint {
-        var point = NumberPoint()
+    static func numberPoint(_ value: Double?, time: UInt64 = 10, flags: UInt32 = 0, attributes: [ProtoKeyValue] = []) -> ProtoNumberPoint {
+        var point = ProtoNumberPoint()
         if let value { point.asDouble = value }
         point.timeUnixNano = time
         point.flags = flags
@@ -177,8 +157,8 @@ struct OTLPRejectionTests {
         return point
     }
 
-    static func metric(_ name: String, _ build: (inout Metric) -> Void) -> Metric {
-        var metric = Metric()
+    static func metric(_ name: String, _ build: (inout ProtoMetric) -> Void) -> ProtoMetric {
+        var metric = ProtoMetric()
         metric.name = name
         build(&metric)
         return metric
@@ -186,7 +166,7 @@ struct OTLPRejectionTests {
 
     @Test("delta sums and histograms, exponential histograms, summaries and empty points are rejected and counted")
     func unsupportedMetrics() throws {
-        var histogramPoint = HistogramPoint()
+        var histogramPoint = ProtoHistogramPoint()
         histogramPoint.timeUnixNano = 10
         histogramPoint.sum = 1
         histogramPoint.count = 1
@@ -238,10 +218,7 @@ struct OTLPRejectionTests {
             "metric \"summary\": summaries are not supported",
         ])
         #expect(decoded.partialSuccess.errorMessage.hasSuffix("; and 7 more"))
-        guard case .metrics(let batch)? = decoded.batches.first?.payload else {
-            Issue.record("no metrics")
-            return
-        }
+        let batch = try #require(decoded.firstMetrics)
         #expect(batch.families.map(\.name) == ["gauge", "histogram"])
         #expect(batch.families[0].samples == [MetricSample(labels: Labels(), value: 7)])
         #expect(batch.families[1].samples.map(\.histogram) == [HistogramValue(bounds: [], counts: [1], sum: 1, count: 1)])
@@ -252,7 +229,7 @@ struct OTLPRejectionTests {
     func conversions() throws {
         var int = Self.numberPoint(nil, time: 0, attributes: [
             Self.keyValue("n", Self.value { $0.intValue = 5 }), Self.keyValue("b", Self.value { $0.boolValue = true }),
-            Self.keyValue("bytes", Self.value { $0.bytesValue = Data([0xFF, 0x00]) }), Self.keyValue("none", AnyValue()),
+            Self.keyValue("bytes", Self.value { $0.bytesValue = Data([0xFF, 0x00]) }), Self.keyValue("none", ProtoAnyValue()),
         ])
         int.asInt = -12
         int.startTimeUnixNano = 3
@@ -270,10 +247,7 @@ struct OTLPRejectionTests {
         ]
         let decoded = OTLPMetrics.batches(from: Self.metricsRequest(metrics), receivedAt: Self.receivedAt)
         #expect(decoded.partialSuccess.isEmpty)
-        guard case .metrics(let batch)? = decoded.batches.first?.payload else {
-            Issue.record("no metrics")
-            return
-        }
+        let batch = try #require(decoded.firstMetrics)
         #expect(batch.families.map(\.kind) == [.gauge, .counter])
         #expect(batch.timestamp == Self.receivedAt, "the point without a time was taken on receipt, the latest")
         let sample = batch.families[0].samples[0]

@@ -79,12 +79,9 @@ struct OTLPRoundTripTests {
         let batch = TelemetryBatch.metrics(MetricBatch(
             families: [MetricFamily(name: "g", help: "", kind: .gauge, samples: [MetricSample(labels: Labels(), value: .nan)])],
             timestamp: OTLPSamples.now))
-        let decoded = try Self.metrics([batch]).batches
-        try #require(decoded.count == 1)
-        guard case .metrics(let metrics) = decoded[0].payload else {
-            Issue.record("not metrics")
-            return
-        }
+        let decoded = try Self.metrics([batch])
+        try #require(decoded.batches.count == 1)
+        let metrics = try #require(decoded.firstMetrics)
         #expect(metrics.families.first?.samples.first?.value.isNaN == true)
     }
 
@@ -97,12 +94,9 @@ struct OTLPRoundTripTests {
                 MetricSample(labels: ["a": "2"], value: 2, timestamp: late),
             ]),
         ], timestamp: OTLPSamples.now))
-        let decoded = try Self.metrics([batch]).batches
-        try #require(decoded.count == 1)
-        guard case .metrics(let metrics) = decoded[0].payload else {
-            Issue.record("not metrics")
-            return
-        }
+        let decoded = try Self.metrics([batch])
+        try #require(decoded.batches.count == 1)
+        let metrics = try #require(decoded.firstMetrics)
         #expect(metrics.timestamp == late)
         #expect(metrics.families[0].samples.map(\.timestamp) == [OTLPSamples.now, nil])
     }

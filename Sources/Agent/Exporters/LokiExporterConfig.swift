@@ -15,7 +15,8 @@ import YAML
 ///       namespace: resource.k8s.namespace.name
 ///       level: severity
 ///       file: attributes.log.file.path
-///     structured_metadata: [correlation_id]    # trace_id and span_id are always sent
+///     structured_metadata: [correlation_id]    # attributes sent with each entry, not indexed
+///     trace_context: true                      # trace_id and span_id as structured metadata
 ///     compression: gzip
 /// ```
 ///
@@ -24,6 +25,12 @@ import YAML
 /// `resource.<attribute>`, `attributes.<attribute>` (the record's) or `severity`. Labels
 /// must stay low-cardinality (Loki indexes every distinct set as a stream); per-request
 /// values belong in `structured_metadata`.
+///
+/// `trace_context` (default `true`) sends each record's `trace_id` and `span_id` as
+/// structured metadata, so Grafana links a log line to its trace. Set it to `false` for
+/// Loki 2.x, or Loki 3 with a schema older than v13 (`allow_structured_metadata: false`):
+/// those answer 400 to every push that carries structured metadata, and every traced line
+/// would be dropped. With it off and no `structured_metadata`, entries carry none.
 public struct LokiExporterConfig: ExporterConfig {
     public static let typeName = "loki"
     public static let signals: Set<Signal> = [.logs]
@@ -36,12 +43,15 @@ public struct LokiExporterConfig: ExporterConfig {
     /// Label name → source, as written in the config.
     public var labels: [String: String]
     public var structuredMetadata: [String] = []
+    /// Sends `trace_id` and `span_id` as structured metadata.
+    public var traceContext = true
     public var tenantID: String?
     public var delivery: DeliverySettings
 
     enum CodingKeys: String, CodingKey {
         case labels
         case structuredMetadata = "structured_metadata"
+        case traceContext = "trace_context"
         case tenantID = "tenant_id"
     }
 
@@ -52,6 +62,7 @@ public struct LokiExporterConfig: ExporterConfig {
         labels = try container.decodeIfPresent([String: String].self, forKey: .labels)
             ?? LokiOptions.defaultLabels.mapValues(\.description)
         structuredMetadata = try container.decodeIfPresent([String].self, forKey: .structuredMetadata) ?? []
+        traceContext = try container.decodeIfPresent(Bool.self, forKey: .traceContext) ?? traceContext
         tenantID = try container.decodeIfPresent(String.self, forKey: .tenantID)
     }
 
@@ -66,7 +77,7 @@ public struct LokiExporterConfig: ExporterConfig {
     }
 
     public var options: LokiOptions {
-        LokiOptions(labels: labels.compactMapValues(Self.source), structuredMetadata: structuredMetadata)
+        LokiOptions(labels: labels.compactMapValues(Self.source), structuredMetadata: structuredMetadata, traceContext: traceContext)
     }
 
     public func validate() -> [ConfigProblem] {
@@ -92,7 +103,8 @@ public struct LokiExporterConfig: ExporterConfig {
             if key.isEmpty {
                 problems.append(ConfigProblem("attribute names must not be empty", at: "structured_metadata", "[\(index)]"))
             } else if name == "trace_id" || name == "span_id" {
-                problems.append(ConfigProblem("\(name) is always sent when a record has one; remove it", at: "structured_metadata", "[\(index)]"))
+                problems.append(ConfigProblem(
+                    "\(name) comes from the record's trace context (trace_context); remove it", at: "structured_metadata", "[\(index)]"))
             } else if name.hasPrefix("__") {
                 problems.append(ConfigProblem("\"\(key)\" would be sent as \(name), which is reserved", at: "structured_metadata", "[\(index)]"))
             } else if let other = names[name] {

@@ -23,12 +23,8 @@ public struct OTLPHTTPExporterConfig: ExporterConfig {
     public static let typeName = "otlp_http"
     public static let signals: Set<Signal> = [.logs, .metrics, .traces]
 
-    public enum Encoding: String, ConfigEnum {
-        case protobuf, json
-    }
-
     public var http: HTTPClientSettings
-    public var encoding = Encoding.protobuf
+    public var encoding = OTLPEncoding.protobuf
     public var logsEndpoint: String?
     public var metricsEndpoint: String?
     public var tracesEndpoint: String?
@@ -45,7 +41,7 @@ public struct OTLPHTTPExporterConfig: ExporterConfig {
         http = try HTTPClientSettings(from: decoder)
         delivery = try DeliverySettings(from: decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        encoding = try container.decodeIfPresent(Encoding.self, forKey: .encoding) ?? encoding
+        encoding = try container.decodeIfPresent(OTLPEncoding.self, forKey: .encoding) ?? encoding
         logsEndpoint = try container.decodeIfPresent(String.self, forKey: .logsEndpoint)
         metricsEndpoint = try container.decodeIfPresent(String.self, forKey: .metricsEndpoint)
         tracesEndpoint = try container.decodeIfPresent(String.self, forKey: .tracesEndpoint)
@@ -86,7 +82,6 @@ public struct OTLPHTTPExporterConfig: ExporterConfig {
     }
 
     public func makeSender(_ context: ComponentContext) throws -> any ExportSender {
-        let encoding: OTLPEncoding = self.encoding == .json ? .json : .protobuf
         var senders: [Signal: any ExportSender] = [:]
         for signal in Signal.allCases {
             var settings = http
@@ -98,3 +93,7 @@ public struct OTLPHTTPExporterConfig: ExporterConfig {
         return SignalRouter(senders)
     }
 }
+
+/// `encoding:` takes the exporter's own names (protobuf, json), so the config reads them
+/// straight into the type the encoders are chosen by.
+extension OTLPEncoding: ConfigEnum {}

@@ -65,7 +65,8 @@ public struct PrometheusRemoteWriteExporterConfig: ExporterConfig {
             problems.append(ConfigProblem("\"\(name)\" is set by the exporter itself", at: "headers", name))
         }
         for name in externalLabels.keys.sorted() {
-            if let problem = LabelNameRule.problem(name) {
+            // `le` would collide with a histogram's buckets (the exporter sets it per series).
+            if let problem = LabelNameRule.problem(name, reserved: ["le"]) {
                 problems.append(ConfigProblem(problem, at: "external_labels", name))
             } else if externalLabels[name]!.isEmpty {
                 problems.append(ConfigProblem("must not be empty (an empty value means no label)", at: "external_labels", name))

@@ -25,29 +25,14 @@ public enum Snappy {
         guard input.count <= maxInputBytes else {
             throw Failure(operation: .compress, inputBytes: input.count, message: "larger than the block format's 4 GiB limit")
         }
-        let bound = snappy_max_compressed_length(input.count)
-        var status = SNAPPY_OK
-        let output = input.withUnsafeBytes { source in
-            [UInt8](unsafeUninitializedCapacity: bound) { target, written in
-                var length = bound
-                status = target.withMemoryRebound(to: CChar.self) { target in
-                    snappy_compress(
-                        source.baseAddress?.assumingMemoryBound(to: CChar.self), source.count, target.baseAddress, &length)
-                }
-                written = status == SNAPPY_OK ? length : 0
-            }
-        }
-        guard status == SNAPPY_OK else {
-            throw Failure(operation: .compress, inputBytes: input.count, message: describe(status))
-        }
-        return output
+        return try run(snappy_compress, on: input, capacity: snappy_max_compressed_length(input.count), operation: .compress)
     }
 
     /// The bytes of one snappy block, refusing a block that claims more than `limit` bytes
     /// (a corrupt or hostile length would otherwise size the allocation).
     public static func decompress(_ input: [UInt8], limit: Int = 256 << 20) throws(Failure) -> [UInt8] {
         var length = 0
-        var status = input.withUnsafeBytes { source in
+        let status = input.withUnsafeBytes { source in
             snappy_uncompressed_length(source.baseAddress?.assumingMemoryBound(to: CChar.self), source.count, &length)
         }
         guard status == SNAPPY_OK else {
@@ -56,18 +41,28 @@ public enum Snappy {
         guard length <= limit else {
             throw Failure(operation: .decompress, inputBytes: input.count, message: "claims \(length) bytes, more than the \(limit) allowed")
         }
+        return try run(snappy_uncompress, on: input, capacity: length, operation: .decompress)
+    }
+
+    /// libsnappy's compress and uncompress take the same arguments (input, its length,
+    /// output, in: its capacity / out: what was written): one call of either into a buffer
+    /// of `capacity` bytes, kept only up to what it wrote.
+    private static func run(
+        _ call: (UnsafePointer<CChar>?, Int, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<Int>?) -> snappy_status,
+        on input: [UInt8], capacity: Int, operation: Failure.Operation
+    ) throws(Failure) -> [UInt8] {
+        var status = SNAPPY_OK
         let output = input.withUnsafeBytes { source in
-            [UInt8](unsafeUninitializedCapacity: length) { target, written in
-                var produced = length
+            [UInt8](unsafeUninitializedCapacity: capacity) { target, written in
+                var length = capacity
                 status = target.withMemoryRebound(to: CChar.self) { target in
-                    snappy_uncompress(
-                        source.baseAddress?.assumingMemoryBound(to: CChar.self), source.count, target.baseAddress, &produced)
+                    call(source.baseAddress?.assumingMemoryBound(to: CChar.self), source.count, target.baseAddress, &length)
                 }
-                written = status == SNAPPY_OK ? produced : 0
+                written = status == SNAPPY_OK ? length : 0
             }
         }
         guard status == SNAPPY_OK else {
-            throw Failure(operation: .decompress, inputBytes: input.count, message: describe(status))
+            throw Failure(operation: operation, inputBytes: input.count, message: describe(status))
         }
         return output
     }

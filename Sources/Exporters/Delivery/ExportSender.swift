@@ -46,7 +46,19 @@ extension ExportSender {
 public protocol BatchEncoder: Sendable {
     /// `Content-Type` of the encoded body.
     var contentType: String { get }
+    /// The body alone: items `encodeBody` would report as left out are left out silently.
     func encode(_ batches: [TelemetryBatch]) throws(EncodingFailure) -> [UInt8]
+    /// The body and the items the encoder left out of it. An item the backend's format
+    /// cannot represent (a histogram point whose buckets do not add up) is left out and
+    /// reported here rather than thrown, so that one bad item does not cost the whole
+    /// delivery; `HTTPSender` counts them as rejected once the rest is delivered.
+    func encodeBody(_ batches: [TelemetryBatch]) throws(EncodingFailure) -> EncodedBody
+}
+
+extension BatchEncoder {
+    public func encodeBody(_ batches: [TelemetryBatch]) throws(EncodingFailure) -> EncodedBody {
+        EncodedBody(try encode(batches))
+    }
 }
 
 /// A batch the encoder cannot represent: dropped and counted, never retried.

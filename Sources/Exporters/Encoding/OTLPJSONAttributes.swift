@@ -6,13 +6,22 @@ import Telemetry
 /// Typed, unlike `JSONAttributes`, so an OTLP/JSON reader gets back exactly what we had.
 enum OTLPJSONAttributes {
     static func appendList(_ attributes: Attributes, to out: inout [UInt8]) {
+        appendEntries(attributes.pairs.lazy.map { ($0.key, $0.value) }, to: &out)
+    }
+
+    /// Metric labels, which OTLP carries as attributes with string values.
+    static func appendList(_ labels: Labels, to out: inout [UInt8]) {
+        appendEntries(labels.pairs.lazy.map { ($0.name, AttributeValue.string($0.value)) }, to: &out)
+    }
+
+    private static func appendEntries(_ entries: some Sequence<(String, AttributeValue)>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "["))
-        for (index, pair) in attributes.pairs.enumerated() {
+        for (index, (key, value)) in entries.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             out.appendLiteral("{\"key\":")
-            JSONString.append(pair.key, to: &out)
+            JSONString.append(key, to: &out)
             out.appendLiteral(",\"value\":")
-            appendAnyValue(pair.value, to: &out)
+            appendAnyValue(value, to: &out)
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "]"))

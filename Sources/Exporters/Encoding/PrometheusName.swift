@@ -1,7 +1,11 @@
 /// Prometheus' name charsets, which Loki shares for its labels: metric names
 /// `[a-zA-Z_:][a-zA-Z0-9_:]*`, label names `[a-zA-Z_][a-zA-Z0-9_]*`. Names from OpenTelemetry
-/// (`http.server.duration`, `k8s.pod.name`) are mapped the way the OpenTelemetry Collector's
-/// Prometheus translator maps them, so series match what a Collector would have written.
+/// (`http.server.duration`, `k8s.pod.name`) only have their characters mapped, each one
+/// outside the charset to `_` (`http_server_duration`), and a leading digit prefixed; no
+/// suffix is added. The OpenTelemetry Collector's Prometheus exporters by default also
+/// append the unit and, for counters, `_total` (`http_server_duration_seconds`), so a series
+/// written here keeps the producer's name and may differ from what a Collector would have
+/// written. Host metrics already have node_exporter's names and pass unchanged.
 public enum PrometheusName {
     /// A valid metric name: each character outside the charset becomes `_`, and a leading
     /// digit gets a `_` prefix. Valid names (every host metric) come back unchanged.

@@ -103,15 +103,15 @@ public final class HTTPSender: ExportSender {
     }
 
     public func attempt(_ batches: [TelemetryBatch]) async -> SendAttempt {
-        let body: [UInt8]
+        let body: EncodedBody
         do {
-            body = try encode(batches)
+            body = try encodeBody(batches)
         } catch {
             return SendAttempt(.permanent(reason: error.description))
         }
         let request: HTTPClientRequest
         do {
-            request = try makeRequest(body: body)
+            request = try makeRequest(body: body.bytes)
         } catch {
             // The token may appear (a volume mounted late): worth retrying.
             return SendAttempt(.retryable(reason: error.description))
@@ -120,23 +120,29 @@ public final class HTTPSender: ExportSender {
             let response = try await client.execute(request, timeout: timeout, logger: logger)
             let retryAfter = response.headers.first(name: "Retry-After").flatMap { RetryAfter.parse($0, now: wallClock.now()) }
             let answer = await Self.readBody(response.body)
-            return SendAttempt(
-                classifier.classify(status: Int(response.status.code), retryAfter: retryAfter, body: answer), bytes: body.count)
+            let outcome = classifier.classify(status: Int(response.status.code), retryAfter: retryAfter, body: answer)
+            return SendAttempt(outcome.addingRejected(of: body), bytes: body.bytes.count)
         } catch {
             return SendAttempt(.retryable(reason: describe(error)))
         }
     }
 
-    /// The request body as it goes on the wire. Both failures are the batch's own:
-    /// retrying cannot help.
+    /// The request body as it goes on the wire.
     func encode(_ batches: [TelemetryBatch]) throws(EncodingFailure) -> [UInt8] {
-        let encoded = try encoder.encode(batches)
+        try encodeBody(batches).bytes
+    }
+
+    /// The request body as it goes on the wire, with what the encoder left out. Both
+    /// failures are the batch's own: retrying cannot help.
+    func encodeBody(_ batches: [TelemetryBatch]) throws(EncodingFailure) -> EncodedBody {
+        var encoded = try encoder.encodeBody(batches)
         guard configuration.compression == .gzip else { return encoded }
         do {
-            return try Gzip.compress(encoded)
+            encoded.bytes = try Gzip.compress(encoded.bytes)
         } catch {
-            throw EncodingFailure("cannot compress \(encoded.count) bytes: \(error)")
+            throw EncodingFailure("cannot compress \(encoded.bytes.count) bytes: \(error)")
         }
+        return encoded
     }
 
     func makeRequest(body: [UInt8]) throws(SecretFile.Failure) -> HTTPClientRequest {

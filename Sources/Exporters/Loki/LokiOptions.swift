@@ -44,12 +44,19 @@ public struct LokiOptions: Sendable, Hashable {
     /// the encoder sanitizes any that are not.
     public var labels: [String: LabelSource]
     /// Attribute keys (of the record, else of the resource) sent as structured metadata
-    /// under their sanitized names, next to `trace_id` and `span_id`, which are always sent
-    /// when the record has them.
+    /// under their sanitized names, next to `trace_id` and `span_id` (see `traceContext`).
     public var structuredMetadata: [String]
+    /// Sends a record's `trace_id` and `span_id` as structured metadata. Off for Loki 2.x,
+    /// or Loki 3 with a schema older than v13, which answer 400 to any push carrying
+    /// structured metadata: with it off and no `structuredMetadata`, entries are
+    /// `[time, line]` only.
+    public var traceContext: Bool
 
-    public init(labels: [String: LabelSource] = LokiOptions.defaultLabels, structuredMetadata: [String] = []) {
+    public init(
+        labels: [String: LabelSource] = LokiOptions.defaultLabels, structuredMetadata: [String] = [], traceContext: Bool = true
+    ) {
         self.labels = labels
         self.structuredMetadata = structuredMetadata
+        self.traceContext = traceContext
     }
 }

@@ -7,7 +7,8 @@ import Telemetry
 /// (`LokiStreams`), each stream's entries in time order. The line is the record's body as
 /// read (invalid UTF-8 replaced, as everywhere), the time its own or else when it was
 /// observed. The third element, structured metadata, is written only when the record has
-/// some: `trace_id`, `span_id` (lowercase hex) and the configured attributes.
+/// some: `trace_id`, `span_id` (lowercase hex, unless `traceContext` is off) and the
+/// configured attributes.
 public struct LokiPushEncoder: BatchEncoder {
     public let options: LokiOptions
     /// `options.labels` with sanitized names, sorted by name, first of equal names kept.
@@ -96,13 +97,15 @@ public struct LokiPushEncoder: BatchEncoder {
             JSONString.append(name, to: &out)
             out.append(UInt8(ascii: ":"))
         }
-        if let traceID = record.traceID, traceID.isValid {
-            field("trace_id")
-            HexDigit.appendQuoted(traceID, to: &out)
-        }
-        if let spanID = record.spanID, spanID.isValid {
-            field("span_id")
-            HexDigit.appendQuoted(spanID, to: &out)
+        if options.traceContext {
+            if let traceID = record.traceID, traceID.isValid {
+                field("trace_id")
+                HexDigit.appendQuoted(traceID, to: &out)
+            }
+            if let spanID = record.spanID, spanID.isValid {
+                field("span_id")
+                HexDigit.appendQuoted(spanID, to: &out)
+            }
         }
         for entry in metadata {
             guard let value = record.attributes[entry.key] ?? resource.attributes[entry.key] else { continue }

@@ -79,16 +79,8 @@ enum OTLPJSONMetric {
 
     /// `{"attributes":[…],"startTimeUnixNano":…,"timeUnixNano":…` (object left open).
     private static func appendPointHead(_ sample: MetricSample, batchTimestamp: Timestamp, to out: inout [UInt8]) {
-        out.appendLiteral("{\"attributes\":[")
-        for (index, pair) in sample.labels.pairs.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.appendLiteral("{\"key\":")
-            JSONString.append(pair.name, to: &out)
-            out.appendLiteral(",\"value\":{\"stringValue\":")
-            JSONString.append(pair.value, to: &out)
-            out.appendLiteral("}}")
-        }
-        out.append(UInt8(ascii: "]"))
+        out.appendLiteral("{\"attributes\":")
+        OTLPJSONAttributes.appendList(sample.labels, to: &out)
         if let start = sample.startTimestamp {
             out.appendLiteral(",\"startTimeUnixNano\":")
             JSONNumber.appendUnixNano(start, to: &out)
