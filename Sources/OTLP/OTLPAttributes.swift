@@ -6,8 +6,9 @@ import Foundation
 import Telemetry
 
 /// Attributes ⇄ OTLP `KeyValue` lists. The model's `AttributeValue` is OTLP's `AnyValue`
-/// minus the empty value, so the conversion is exact both ways except for that: a key
-/// without a value is left out, and noted.
+/// minus the empty value, and its keys are unique, so the conversion is exact both ways
+/// except for that: a key without a value is left out, and noted; a key repeated in one
+/// list keeps its last value at its first place (`Attributes`), and is counted.
 enum OTLPAttributes {
     static func keyValues(_ attributes: Attributes) -> [ProtoKeyValue] {
         attributes.pairs.map { pair in
@@ -44,29 +45,41 @@ enum OTLPAttributes {
         var pairs: [(key: String, value: AttributeValue)] = []
         pairs.reserveCapacity(keyValues.count)
         for keyValue in keyValues {
-            if let value = value(keyValue.value) {
+            if let value = value(keyValue.value, notes: &notes) {
                 pairs.append((keyValue.key, value))
             } else {
-                notes.note("\(owner()): attribute \"\(keyValue.key)\" has no value and was left out")
+                notes.note("\(owner()): attribute \(OTLPReasonText.quote(keyValue.key)) has no value and was left out")
             }
         }
-        return Attributes(pairs)
+        return unique(pairs, notes: &notes)
     }
 
     /// Nil for an empty `AnyValue` (and for `string_value_strindex`, which only profiles
     /// use); array elements and map entries without a value are left out.
-    static func value(_ any: ProtoAnyValue) -> AttributeValue? {
+    static func value(_ any: ProtoAnyValue, notes: inout OTLPPartialSuccess) -> AttributeValue? {
         switch any.value {
         case .stringValue(let text): return .string(text)
         case .boolValue(let flag): return .bool(flag)
         case .intValue(let number): return .int(number)
         case .doubleValue(let number): return .double(number)
         case .bytesValue(let data): return .bytes([UInt8](data))
-        case .arrayValue(let array): return .array(array.values.compactMap(value))
+        case .arrayValue(let array): return .array(array.values.compactMap { value($0, notes: &notes) })
         case .kvlistValue(let list):
-            return .map(Attributes(list.values.compactMap { keyValue in value(keyValue.value).map { (keyValue.key, $0) } }))
+            var pairs: [(key: String, value: AttributeValue)] = []
+            pairs.reserveCapacity(list.values.count)
+            for entry in list.values {
+                if let value = value(entry.value, notes: &notes) { pairs.append((entry.key, value)) }
+            }
+            return .map(unique(pairs, notes: &notes))
         case .stringValueStrindex, nil: return nil
         }
+    }
+
+    /// The pairs as `Attributes` (a repeated key keeps its last value), the repeats counted.
+    private static func unique(_ pairs: [(key: String, value: AttributeValue)], notes: inout OTLPPartialSuccess) -> Attributes {
+        let attributes = Attributes(pairs)
+        notes.noteDuplicateAttributeKeys(pairs.count - attributes.count)
+        return attributes
     }
 }
 

@@ -7,7 +7,8 @@ import Telemetry
 /// cumulative histogram a histogram; delta temporality (which would need state to
 /// accumulate), exponential histograms, summaries, points flagged "no recorded value",
 /// histogram points without a sum or with buckets that do not add up are rejected and
-/// counted. Non-string point attributes become label text (`OTLPValueText`).
+/// counted, and a metric all of whose points were rejected is left out (one sent without
+/// points stays, as it came). Non-string point attributes become label text (`OTLPValueText`).
 ///
 /// A batch's timestamp is the latest point time of its resource; a point at that time
 /// leaves its sample's timestamp nil (the same time, said once), others keep theirs. A
@@ -43,98 +44,129 @@ extension OTLPMetrics {
     }
 
     /// The family with its convertible points (every sample's timestamp set); nil when the
-    /// metric's kind cannot be represented, its points counted as rejected.
+    /// metric's kind cannot be represented or none of its points can, its points counted as
+    /// rejected.
     static func family(
         _ metric: ProtoMetric, scope: InstrumentationScope, receivedAt: Timestamp, partial: inout OTLPPartialSuccess
     ) -> MetricFamily? {
-        let what = "metric \"\(metric.name)\""
+        // Worded only when something is rejected: most metrics never need it.
+        let what = { "metric " + OTLPReasonText.quote(metric.name) }
         var family = MetricFamily(name: metric.name, help: metric.description_p, kind: .gauge, unit: metric.unit, scope: scope)
+        let points: Int
         switch metric.data {
         case .gauge(let gauge):
+            points = gauge.dataPoints.count
             family.samples = numberSamples(gauge.dataPoints, what: what, receivedAt: receivedAt, partial: &partial)
         case .sum(let sum):
             guard sum.aggregationTemporality == .cumulative else {
-                partial.reject(sum.dataPoints.count, "\(what): \(name(sum.aggregationTemporality)) sums are not supported, only cumulative")
+                partial.reject(sum.dataPoints.count, "\(what()): \(name(sum.aggregationTemporality)) sums are not supported, only cumulative")
                 return nil
             }
+            points = sum.dataPoints.count
             family.kind = sum.isMonotonic ? .counter : .gauge
             family.samples = numberSamples(sum.dataPoints, what: what, receivedAt: receivedAt, partial: &partial)
         case .histogram(let histogram):
             guard histogram.aggregationTemporality == .cumulative else {
                 partial.reject(
                     histogram.dataPoints.count,
-                    "\(what): \(name(histogram.aggregationTemporality)) histograms are not supported, only cumulative")
+                    "\(what()): \(name(histogram.aggregationTemporality)) histograms are not supported, only cumulative")
                 return nil
             }
+            points = histogram.dataPoints.count
             family.kind = .histogram
             family.samples = histogramSamples(histogram.dataPoints, what: what, receivedAt: receivedAt, partial: &partial)
         case .exponentialHistogram(let histogram):
-            partial.reject(histogram.dataPoints.count, "\(what): exponential histograms are not supported")
+            partial.reject(histogram.dataPoints.count, "\(what()): exponential histograms are not supported")
             return nil
         case .summary(let summary):
-            partial.reject(summary.dataPoints.count, "\(what): summaries are not supported")
+            partial.reject(summary.dataPoints.count, "\(what()): summaries are not supported")
             return nil
         case nil:
-            partial.note("\(what) has no data")
+            partial.note("\(what()) has no data")
             return nil
         }
-        return family
+        return points > 0 && family.samples.isEmpty ? nil : family
     }
 
     private static func numberSamples(
-        _ points: [ProtoNumberPoint], what: String, receivedAt: Timestamp, partial: inout OTLPPartialSuccess
+        _ points: [ProtoNumberPoint], what: () -> String, receivedAt: Timestamp, partial: inout OTLPPartialSuccess
     ) -> [MetricSample] {
-        samples(points, what: what, receivedAt: receivedAt, partial: &partial) { point, partial in
+        samples(points, what: what, receivedAt: receivedAt, partial: &partial) { point in
             switch point.value {
-            case .asDouble(let number): return (number, nil)
-            case .asInt(let number): return (Double(number), nil)
-            case nil:
-                partial.reject(1, "\(what): a point has no value")
-                return nil
+            case .asDouble(let number): .read(number, nil)
+            case .asInt(let number): .read(Double(number), nil)
+            case nil: .rejected(.noValue)
             }
         }
     }
 
     private static func histogramSamples(
-        _ points: [ProtoHistogramPoint], what: String, receivedAt: Timestamp, partial: inout OTLPPartialSuccess
+        _ points: [ProtoHistogramPoint], what: () -> String, receivedAt: Timestamp, partial: inout OTLPPartialSuccess
     ) -> [MetricSample] {
-        samples(points, what: what, receivedAt: receivedAt, partial: &partial) { point, partial in
-            guard point.hasSum else {
-                partial.reject(1, "\(what): a histogram point without a sum cannot be represented")
-                return nil
-            }
+        samples(points, what: what, receivedAt: receivedAt, partial: &partial) { point in
+            guard point.hasSum else { return .rejected(.noSum) }
             let histogram = HistogramValue(
                 bounds: point.explicitBounds, counts: point.bucketCounts, sum: point.sum, count: point.count,
                 min: point.hasMin ? point.min : nil, max: point.hasMax ? point.max : nil)
             guard histogram.isConsistent, histogram.bounds.allSatisfy(\.isFinite) else {
-                partial.reject(
-                    1,
-                    "\(what): histogram point with \(point.bucketCounts.count) bucket counts for \(point.explicitBounds.count) bounds and count \(point.count) is inconsistent")
-                return nil
+                return .rejected(.inconsistent(counts: point.bucketCounts.count, bounds: point.explicitBounds.count, count: point.count))
             }
-            return (histogram.sum, histogram)
+            return .read(histogram.sum, histogram)
+        }
+    }
+
+    /// What a point gave: its value (and histogram), or why it cannot be represented.
+    private enum Reading {
+        case read(Double, HistogramValue?)
+        case rejected(PointProblem)
+    }
+
+    /// Why a point is rejected. Within one metric the same problem gives the same reason,
+    /// so it is worded once per metric, not once per point (a metric may have hundreds of
+    /// thousands of points, under a long name).
+    private enum PointProblem: Hashable {
+        case noRecordedValue
+        case noValue
+        case noSum
+        case inconsistent(counts: Int, bounds: Int, count: UInt64)
+
+        func reason(_ what: () -> String) -> String {
+            let what = what()
+            return switch self {
+            case .noRecordedValue: "\(what): a point with no recorded value cannot be represented"
+            case .noValue: "\(what): a point has no value"
+            case .noSum: "\(what): a histogram point without a sum cannot be represented"
+            case .inconsistent(let counts, let bounds, let count):
+                "\(what): histogram point with \(counts) bucket counts for \(bounds) bounds and count \(count) is inconsistent"
+            }
         }
     }
 
     /// What both point kinds share: a point flagged "no recorded value" is rejected, the
     /// others become samples with their labels and times; `reading` gives the kind's value
-    /// (and histogram), or nil once it has rejected the point.
+    /// (and histogram), or why the point cannot be represented.
     private static func samples<Point: OTLPDataPoint>(
-        _ points: [Point], what: String, receivedAt: Timestamp, partial: inout OTLPPartialSuccess,
-        reading: (Point, inout OTLPPartialSuccess) -> (value: Double, histogram: HistogramValue?)?
+        _ points: [Point], what: () -> String, receivedAt: Timestamp, partial: inout OTLPPartialSuccess,
+        reading: (Point) -> Reading
     ) -> [MetricSample] {
         var samples: [MetricSample] = []
         samples.reserveCapacity(points.count)
+        var worded: Set<PointProblem> = []
         for point in points {
-            guard point.flags & noRecordedValue == 0 else {
-                partial.reject(1, "\(what): a point with no recorded value cannot be represented")
-                continue
+            let read = point.flags & noRecordedValue == 0 ? reading(point) : .rejected(.noRecordedValue)
+            switch read {
+            case .read(let value, let histogram):
+                samples.append(MetricSample(
+                    labels: labels(point.attributes), value: value, histogram: histogram,
+                    timestamp: time(point.timeUnixNano, receivedAt),
+                    startTimestamp: point.startTimeUnixNano == 0 ? nil : Timestamp(unixNano: point.startTimeUnixNano)))
+            case .rejected(let problem):
+                if worded.insert(problem).inserted {
+                    partial.reject(1, problem.reason(what))
+                } else {
+                    partial.rejectAgain(1)
+                }
             }
-            guard let read = reading(point, &partial) else { continue }
-            samples.append(MetricSample(
-                labels: labels(point.attributes), value: read.value, histogram: read.histogram,
-                timestamp: time(point.timeUnixNano, receivedAt),
-                startTimestamp: point.startTimeUnixNano == 0 ? nil : Timestamp(unixNano: point.startTimeUnixNano)))
         }
         return samples
     }

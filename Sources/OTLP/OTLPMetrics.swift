@@ -6,9 +6,9 @@ import Telemetry
 /// A counter is a monotonic cumulative `Sum`, a gauge a `Gauge`, a histogram a cumulative
 /// explicit-bucket `Histogram`; `help` is the description, labels are string attributes.
 /// Each point's time is its sample's timestamp, else its batch's; its start time is set
-/// when the sample has one. A histogram family's sample without a `HistogramValue` (which
-/// the model does not produce) goes out as a point with its value as the sum and no
-/// buckets, rather than not at all.
+/// when the sample has one. A histogram family's sample without a `HistogramValue` has no
+/// point to become and is left out: encoders find such samples (and inconsistent
+/// histograms) first with `OTLPRepresentableMetrics`, which counts them.
 public enum OTLPMetrics {
     public static func request(_ batches: [TelemetryBatch]) -> OTLPMetricsRequest {
         var request = OTLPMetricsRequest()
@@ -45,7 +45,7 @@ public enum OTLPMetrics {
         case .histogram:
             var histogram = Opentelemetry_Proto_Metrics_V1_Histogram()
             histogram.aggregationTemporality = .cumulative
-            histogram.dataPoints = family.samples.map { histogramPoint($0, batchTimestamp: batchTimestamp) }
+            histogram.dataPoints = family.samples.compactMap { histogramPoint($0, batchTimestamp: batchTimestamp) }
             metric.data = .histogram(histogram)
         }
         return metric
@@ -60,8 +60,8 @@ public enum OTLPMetrics {
         return point
     }
 
-    private static func histogramPoint(_ sample: MetricSample, batchTimestamp: Timestamp) -> ProtoHistogramPoint {
-        let histogram = sample.histogram ?? HistogramValue(bounds: [], counts: [], sum: sample.value, count: 0)
+    private static func histogramPoint(_ sample: MetricSample, batchTimestamp: Timestamp) -> ProtoHistogramPoint? {
+        guard let histogram = sample.histogram else { return nil }
         var point = ProtoHistogramPoint()
         point.attributes = labels(sample.labels)
         point.startTimeUnixNano = sample.startTimestamp?.unixNano ?? 0

@@ -79,7 +79,7 @@ public enum OTLPSpans {
                     do throws(OTLPOptionalID.WrongLength) {
                         spans.append(try span(message, scope: scope, notes: &partial))
                     } catch {
-                        partial.reject(1, "span \"\(message.name)\": \(error.description)")
+                        partial.reject(1, "span \(OTLPReasonText.quote(message.name)): \(error.description)")
                     }
                 }
             }

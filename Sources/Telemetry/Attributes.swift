@@ -20,11 +20,30 @@ public struct Attributes: Sendable, Hashable, ExpressibleByDictionaryLiteral {
         pairs = []
     }
 
+    /// The pairs in order; a repeated key keeps its first place and its last value.
     public init(_ pairs: [(key: String, value: AttributeValue)]) {
         self.pairs = []
         self.pairs.reserveCapacity(pairs.count)
-        for pair in pairs { self[pair.key] = pair.value }
+        guard pairs.count > Self.linearScanLimit else {
+            for pair in pairs { self[pair.key] = pair.value }
+            return
+        }
+        // A decoded list may hold hundreds of thousands of keys (an OTLP request is the
+        // sender's choice): a scan per key would be quadratic, so positions are hashed.
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(pairs.count)
+        for pair in pairs {
+            if let position = positions[pair.key] {
+                self.pairs[position].value = pair.value
+            } else {
+                positions[pair.key] = self.pairs.count
+                self.pairs.append(pair)
+            }
+        }
     }
+
+    /// Up to this many pairs, a scan per key is cheaper than hashing them.
+    static let linearScanLimit = 16
 
     public init(dictionaryLiteral elements: (String, AttributeValue)...) {
         self.init(elements.map { (key: $0.0, value: $0.1) })

@@ -57,6 +57,21 @@ struct OTLPHTTPExporterConfigTests {
         ])
     }
 
+    @Test func signalPathGoesBeforeTheQuery() async throws {
+        let config = try #require(try load("""
+            type: otlp_http
+            endpoint: https://gateway.example/otlp/?tenant=a&region=eu
+            """))
+        #expect(try await senders(config).mapValues(\.configuration.endpoint) == [
+            .logs: "https://gateway.example/otlp/v1/logs?tenant=a&region=eu",
+            .metrics: "https://gateway.example/otlp/v1/metrics?tenant=a&region=eu",
+            .traces: "https://gateway.example/otlp/v1/traces?tenant=a&region=eu",
+        ])
+        #expect(OTLPEndpoint.url(base: "http://collector:4318#frag", signal: .logs) == "http://collector:4318/v1/logs#frag")
+        #expect(OTLPEndpoint.url(base: "http://collector:4318?a=/x/", signal: .traces) == "http://collector:4318/v1/traces?a=/x/")
+        #expect(errors("type: otlp_http\nendpoint: http://collector:4318/v1/logs#top\n").first?.contains("logs_endpoint") == true)
+    }
+
     @Test func mistakesAreNamed() {
         #expect(errors("""
             type: otlp_http

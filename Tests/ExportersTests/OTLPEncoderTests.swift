@@ -113,6 +113,64 @@ struct OTLPEncoderTests {
         #expect(metrics[2]["unit"] as? String == "By" && metrics[2]["description"] as? String == "Memory available.")
     }
 
+    /// A histogram family with a good sample among two OTLP cannot carry (one without a
+    /// histogram, one whose buckets do not add up), one with no good sample, and a gauge.
+    static let unrepresentable = TelemetryBatch.metrics(MetricBatch(families: [
+        MetricFamily(name: "latency", help: "", kind: .histogram, samples: [
+            MetricSample(labels: ["route": "/plain"], value: 3),
+            MetricSample(labels: ["route": "/ok"], histogram: HistogramValue(bounds: [1], counts: [1, 1], sum: 1.5, count: 2)),
+            MetricSample(labels: ["route": "/bad"], histogram: HistogramValue(bounds: [1], counts: [5, 1], sum: 1.5, count: 2)),
+        ]),
+        MetricFamily(name: "plain_only", help: "", kind: .histogram, samples: [MetricSample(labels: Labels(), value: 1)]),
+        MetricFamily(name: "up", help: "", kind: .gauge, samples: [MetricSample(labels: Labels(), value: 1)]),
+    ], timestamp: OTLPExportSamples.noon))
+
+    @Test("histogram samples OTLP cannot carry are left out and reported as rejected", arguments: OTLPEncoding.allCases)
+    func unrepresentableHistograms(encoding: OTLPEncoding) throws {
+        let encoder = encoding.encoder(for: .metrics)
+        let body = try encoder.encodeBody([Self.unrepresentable])
+        #expect(body.rejected == 3)
+        #expect(body.reason == #"not representable in OTLP, left out: histogram "latency"{route="/plain"} carries no histogram (buckets and count) (3 samples left out in all)"#)
+        #expect(try encoder.encode([Self.unrepresentable]) == body.bytes)
+
+        // What the backend reads: the good histogram point and the gauge, nothing made up.
+        let points: [(metric: String, route: String?, counts: [UInt64])]
+        switch encoding {
+        case .protobuf:
+            let decoded = try Self.decode(body.bytes, .metrics)
+            guard case .metrics(let batch)? = decoded.batches.first?.payload, decoded.batches.count == 1 else {
+                Issue.record("expected one metric batch, got \(decoded.batches)")
+                return
+            }
+            points = batch.families.flatMap { family in
+                family.samples.map { (family.name, $0.labels["route"], $0.histogram?.counts ?? []) }
+            }
+        case .json:
+            let request = try Self.object(body.bytes)
+            let resourceMetrics = try #require(request["resourceMetrics"] as? [[String: Any]])
+            let metrics = try #require((resourceMetrics.first?["scopeMetrics"] as? [[String: Any]])?.first?["metrics"] as? [[String: Any]])
+            points = try metrics.flatMap { metric in
+                let name = try #require(metric["name"] as? String)
+                let data = try #require((metric["histogram"] ?? metric["gauge"]) as? [String: Any])
+                let dataPoints = try #require(data["dataPoints"] as? [[String: Any]])
+                return dataPoints.map { point in
+                    let route = (point["attributes"] as? [[String: Any]])?.first { $0["key"] as? String == "route" }
+                    let text = (route?["value"] as? [String: Any])?["stringValue"] as? String
+                    return (name, text, ((point["bucketCounts"] as? [String]) ?? []).compactMap { UInt64($0) })
+                }
+            }
+        }
+        #expect(points.map(\.metric) == ["latency", "up"])
+        #expect(points.first?.route == "/ok" && points.first?.counts == [1, 1])
+    }
+
+    @Test("metrics OTLP can carry whole are sent whole: nothing reported", arguments: OTLPEncoding.allCases)
+    func representableMetrics(encoding: OTLPEncoding) throws {
+        let body = try encoding.encoder(for: .metrics).encodeBody([OTLPExportSamples.metrics])
+        #expect(body.rejected == 0 && body.reason.isEmpty)
+        #expect(body.bytes == (try encoding.encoder(for: .metrics).encode([OTLPExportSamples.metrics])))
+    }
+
     @Test("JSON spans: the span shape of the http exporter, without its resource, inside the envelope")
     func jsonSpans() throws {
         let request = try Self.object(try OTLPJSONEncoder(signal: .traces).encode([OTLPExportSamples.spans]))

@@ -55,6 +55,15 @@ struct OTLPSignalRouterTests {
             bytes: 22))
     }
 
+    @Test("one signal's server cannot reject more than its own part: the other parts stay delivered")
+    func rejectedCappedPerPart() async {
+        let logs = FixedSender(SendAttempt(.partiallyDelivered(rejected: 1_000, reason: "all wrong"), bytes: 10))
+        let traces = FixedSender(SendAttempt(.delivered, bytes: 7))
+        let attempt = await SignalRouter([.logs: logs, .traces: traces]).attempt([Self.logs, Self.spans])
+        #expect(Self.logs.eventCount == 4 && Self.spans.eventCount == 1)
+        #expect(attempt == SendAttempt(.partiallyDelivered(rejected: 4, reason: "logs: all wrong"), bytes: 17))
+    }
+
     @Test("in a mixed batch, a retryable part retries the whole batch; all parts refused is permanent")
     func mixedFailures() async {
         let delivered = FixedSender(SendAttempt(.delivered, bytes: 1))

@@ -62,7 +62,7 @@ public struct OTLPHTTPExporterConfig: ExporterConfig {
 
     public func validate() -> [ConfigProblem] {
         var problems = http.validate() + delivery.validate()
-        let base = http.endpoint.split(separator: "?", maxSplits: 1).first.map(String.init) ?? http.endpoint
+        let base = OTLPEndpoint.splitQuery(http.endpoint).path
         for signal in Signal.allCases where base.lowercased().hasSuffix(OTLPEndpoint.path(signal)) {
             problems.append(ConfigProblem(
                 "is the base URL, /v1/logs, /v1/metrics and /v1/traces are appended to it; for one signal's full URL use \(override(for: signal).key) (got \"\(EndpointAuthority.redacting(http.endpoint))\")",

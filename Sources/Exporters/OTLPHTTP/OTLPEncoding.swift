@@ -1,3 +1,4 @@
+import OTLP
 import Telemetry
 
 /// How an `otlp_http` exporter writes its requests (`encoding:`): OTLP/HTTP's two bodies.
@@ -34,11 +35,18 @@ public enum OTLPEndpoint {
         }
     }
 
-    /// `http://collector:4318` (or `…:4318/`, or a prefix like `…/otlp`) plus the signal's path.
+    /// `http://collector:4318` (or `…:4318/`, or a prefix like `…/otlp`) plus the signal's
+    /// path; a query (`…/otlp?tenant=a`) or fragment stays after the path.
     public static func url(base: String, signal: Signal) -> String {
-        var base = Substring(base)
-        while base.hasSuffix("/") { base = base.dropLast() }
-        return base + path(signal)
+        var (prefix, query) = splitQuery(base)
+        while prefix.hasSuffix("/") { prefix = prefix.dropLast() }
+        return String(prefix) + path(signal) + query
+    }
+
+    /// The URL up to its path's end, and the `?…`/`#…` after it (empty when there is none).
+    public static func splitQuery(_ url: String) -> (path: Substring, query: Substring) {
+        let end = url.firstIndex { $0 == "?" || $0 == "#" } ?? url.endIndex
+        return (url[..<end], url[end...])
     }
 }
 
@@ -49,5 +57,18 @@ enum OTLPSignalCheck {
         if let other = batches.first(where: { $0.signal != signal }) {
             throw EncodingFailure("the OTLP \(signal) endpoint was handed a \(other.signal) batch")
         }
+    }
+}
+
+/// What both encoders do around writing a body: refuse another signal's batches, and leave
+/// out (and report) metric samples OTLP cannot carry (`OTLPRepresentableMetrics`).
+enum OTLPBody {
+    static func encode(
+        _ signal: Signal, _ batches: [TelemetryBatch], write: ([TelemetryBatch]) throws(EncodingFailure) -> [UInt8]
+    ) throws(EncodingFailure) -> EncodedBody {
+        try OTLPSignalCheck.require(signal, in: batches)
+        guard signal == .metrics else { return EncodedBody(try write(batches)) }
+        let representable = OTLPRepresentableMetrics(batches)
+        return EncodedBody(try write(representable.batches), rejected: representable.leftOut, reason: representable.reason)
     }
 }

@@ -6,7 +6,8 @@ import Telemetry
 /// exception to proto3 JSON's base64), enums as integers, 64-bit integers as decimal
 /// strings. Written straight into bytes with the same pieces as the `http` exporter's span
 /// lines (`SpanJSON`, `OTLPJSONAttributes`, `JSONString`), grouped as the protobuf request
-/// is (`OTLPGrouping`).
+/// is (`OTLPGrouping`). Metric samples OTLP cannot carry are left out and reported by
+/// `encodeBody` (`OTLPBody`).
 public struct OTLPJSONEncoder: BatchEncoder {
     public let signal: Signal
 
@@ -17,7 +18,14 @@ public struct OTLPJSONEncoder: BatchEncoder {
     public var contentType: String { OTLPEncoding.json.contentType }
 
     public func encode(_ batches: [TelemetryBatch]) throws(EncodingFailure) -> [UInt8] {
-        try OTLPSignalCheck.require(signal, in: batches)
+        try encodeBody(batches).bytes
+    }
+
+    public func encodeBody(_ batches: [TelemetryBatch]) throws(EncodingFailure) -> EncodedBody {
+        try OTLPBody.encode(signal, batches) { batches in write(batches) }
+    }
+
+    private func write(_ batches: [TelemetryBatch]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(JSONCapacity.estimate(batches))
         switch signal {

@@ -27,9 +27,12 @@ enum OTLPJSONMetric {
             out.appendLiteral("]}")
         case .histogram:
             out.appendLiteral(",\"histogram\":{\"dataPoints\":[")
-            for (index, sample) in family.samples.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                appendHistogramPoint(sample, batchTimestamp: batchTimestamp, to: &out)
+            var first = true
+            for sample in family.samples {
+                guard let histogram = sample.histogram else { continue }
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                appendHistogramPoint(sample, histogram, batchTimestamp: batchTimestamp, to: &out)
             }
             out.appendLiteral("],\"aggregationTemporality\":2}")
         }
@@ -46,10 +49,11 @@ enum OTLPJSONMetric {
         }
     }
 
-    /// As the protobuf conversion: a histogram family's sample without buckets goes out
-    /// with its value as the sum.
-    private static func appendHistogramPoint(_ sample: MetricSample, batchTimestamp: Timestamp, to out: inout [UInt8]) {
-        let histogram = sample.histogram ?? HistogramValue(bounds: [], counts: [], sum: sample.value, count: 0)
+    /// As the protobuf conversion: a histogram family's sample without a `HistogramValue`
+    /// is left out (the encoder has counted it, see `OTLPRepresentableMetrics`).
+    private static func appendHistogramPoint(
+        _ sample: MetricSample, _ histogram: HistogramValue, batchTimestamp: Timestamp, to out: inout [UInt8]
+    ) {
         appendPointHead(sample, batchTimestamp: batchTimestamp, to: &out)
         out.appendLiteral(",\"count\":")
         JSONNumber.appendQuoted(histogram.count, to: &out)

@@ -3,7 +3,8 @@ import SwiftProtobuf
 import Telemetry
 
 /// One signal's batches as an OTLP `Export*ServiceRequest` in binary protobuf
-/// (`application/x-protobuf`), built by the OTLP module's conversion.
+/// (`application/x-protobuf`), built by the OTLP module's conversion. Metric samples OTLP
+/// cannot carry are left out and reported by `encodeBody` (`OTLPBody`).
 public struct OTLPProtobufEncoder: BatchEncoder {
     public let signal: Signal
 
@@ -14,7 +15,14 @@ public struct OTLPProtobufEncoder: BatchEncoder {
     public var contentType: String { OTLPEncoding.protobuf.contentType }
 
     public func encode(_ batches: [TelemetryBatch]) throws(EncodingFailure) -> [UInt8] {
-        try OTLPSignalCheck.require(signal, in: batches)
+        try encodeBody(batches).bytes
+    }
+
+    public func encodeBody(_ batches: [TelemetryBatch]) throws(EncodingFailure) -> EncodedBody {
+        try OTLPBody.encode(signal, batches, write: serialize)
+    }
+
+    private func serialize(_ batches: [TelemetryBatch]) throws(EncodingFailure) -> [UInt8] {
         do {
             switch signal {
             case .logs: return try OTLPLogs.request(batches).serializedBytes()

@@ -7,7 +7,9 @@ import Telemetry
 /// sender. A mixed batch is split and sent signal by signal, and the outcomes combined:
 /// a retryable failure of one part retries the whole batch, so the parts already
 /// delivered are sent again (at least once, never lost); parts refused for good are
-/// counted as rejected, unless every part was, which is a permanent failure.
+/// counted as rejected, unless every part was, which is a permanent failure. A part's
+/// server can reject at most that part's events: one backend's miscount cannot mark
+/// events another backend took as dropped.
 public final class SignalRouter: ExportSender {
     public let senders: [Signal: any ExportSender]
 
@@ -35,7 +37,7 @@ public final class SignalRouter: ExportSender {
             case .delivered:
                 continue
             case .partiallyDelivered(let count, let reason):
-                rejected += count
+                rejected += min(max(count, 0), part.reduce(0) { $0 + $1.eventCount })
                 reasons.append("\(signal): \(reason)")
             case .permanent(let reason):
                 rejected += part.reduce(0) { $0 + $1.eventCount }
