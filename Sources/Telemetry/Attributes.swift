@@ -113,6 +113,18 @@ extension AttributeValue: ExpressibleByStringLiteral, ExpressibleByIntegerLitera
         if case .string(let text) = self { return text }
         return nil
     }
+
+    /// A scalar as a label value (Prometheus, Loki); nil for bytes, arrays and maps, which
+    /// are not label material.
+    public var labelText: String? {
+        switch self {
+        case .string(let text): text
+        case .int(let number): String(number)
+        case .double(let number): number.description
+        case .bool(let flag): flag ? "true" : "false"
+        case .bytes, .array, .map: nil
+        }
+    }
 }
 
 /// What produced the telemetry: `service.name`, `k8s.pod.name`, … (OpenTelemetry semantic

@@ -36,7 +36,7 @@ struct LokiStreams {
         var perRecord: [Int] = []
         for (index, label) in labels.enumerated() {
             if case .resource(let attributeKey) = label.source {
-                key[index] = resource.attributes[attributeKey].flatMap(Self.text) ?? ""
+                key[index] = resource.attributes[attributeKey].flatMap(\.labelText) ?? ""
             } else {
                 perRecord.append(index)
             }
@@ -46,7 +46,7 @@ struct LokiStreams {
             if !perRecord.isEmpty {
                 for label in perRecord {
                     switch labels[label].source {
-                    case .attribute(let attributeKey): key[label] = record.attributes[attributeKey].flatMap(Self.text) ?? ""
+                    case .attribute(let attributeKey): key[label] = record.attributes[attributeKey].flatMap(\.labelText) ?? ""
                     case .severity: key[label] = Self.level(record.severity)
                     case .resource: break
                     }
@@ -91,16 +91,5 @@ struct LokiStreams {
 
     static func level(_ severity: Severity) -> String {
         severity.number == 0 ? levels[0] : levels[Int((severity.number - 1) / 4) + 1]
-    }
-
-    /// An attribute as a label value; structured values are not label material.
-    static func text(_ value: AttributeValue) -> String? {
-        switch value {
-        case .string(let text): text
-        case .int(let number): String(number)
-        case .double(let number): number.description
-        case .bool(let flag): flag ? "true" : "false"
-        case .bytes, .array, .map: nil
-        }
     }
 }

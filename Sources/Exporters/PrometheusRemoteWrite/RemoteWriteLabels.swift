@@ -17,7 +17,7 @@ struct RemoteWriteLabels {
         // By attribute key, so that two attributes mapped to one label resolve the same way
         // on every run.
         for (key, label) in options.resourceLabels.sorted(by: { $0.key < $1.key }) {
-            guard let value = resource.attributes[key].flatMap(Self.text), !value.isEmpty else { continue }
+            guard let value = resource.attributes[key].flatMap(\.labelText), !value.isEmpty else { continue }
             let name = PrometheusName.label(label)
             if name.isEmpty || name == Self.metricNameLabel || pairs.contains(where: { $0.name == name }) { continue }
             pairs.append((name, value))
@@ -64,16 +64,5 @@ struct RemoteWriteLabels {
     private static func insert(_ pair: Pair, into sorted: inout [Pair]) {
         let index = sorted.firstIndex { $0.name > pair.name } ?? sorted.endIndex
         sorted.insert(pair, at: index)
-    }
-
-    /// A resource attribute as a label value; structured values are not label material.
-    static func text(_ value: AttributeValue) -> String? {
-        switch value {
-        case .string(let text): text
-        case .int(let number): String(number)
-        case .double(let number): number.description
-        case .bool(let flag): flag ? "true" : "false"
-        case .bytes, .array, .map: nil
-        }
     }
 }
