@@ -163,10 +163,11 @@ public final class TestSink: Sendable {
             server.withLock { $0.down = nil }
             return
         }
-        // SO_REUSEADDR makes the same port bindable at once; retry briefly in case the
-        // kernel still holds it.
+        // SO_REUSEADDR makes the same port bindable at once; retry for a while in case the
+        // kernel still holds it or, while it was free, another program's socket took it
+        // (seen on a loaded CI run: a parallel test's ephemeral port).
         var lastError: (any Error)?
-        for _ in 0..<20 {
+        for _ in 0..<60 {
             do {
                 let channel = try await bind(port: plan.port)
                 let keep = server.withLock { server -> Bool in
