@@ -64,15 +64,16 @@ public enum HexDigit {
         return invalid == 0 ? value : nil
     }
 
-    /// Hex digits of either case; nil on anything else.
-    static func parse<Bytes: Collection>(_ bytes: Bytes) -> UInt64? where Bytes.Element == UInt8 {
+    /// Hex digits of either case (only lowercase with `lowercaseOnly`, as W3C Trace Context
+    /// requires); nil on anything else.
+    static func parse<Bytes: Collection>(_ bytes: Bytes, lowercaseOnly: Bool = false) -> UInt64? where Bytes.Element == UInt8 {
         var value: UInt64 = 0
         for byte in bytes {
             let nibble: UInt8
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte - UInt8(ascii: "0")
             case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = byte - UInt8(ascii: "A") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F") where !lowercaseOnly: nibble = byte - UInt8(ascii: "A") + 10
             default: return nil
             }
             value = value << 4 | UInt64(nibble)

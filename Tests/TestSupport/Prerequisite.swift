@@ -14,6 +14,11 @@ public enum Prerequisite {
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         let message = "\(name) is not installed (\(installHint)); the test command scripts/test.sh installs it"
+        return missing(message)
+    }
+
+    /// A note locally, a recorded failure in CI; nil for the caller to return.
+    static func missing(_ message: String) -> String? {
         if isCI {
             Issue.record(Comment(rawValue: "prerequisite missing in CI: \(message)"))
         } else {
@@ -69,11 +74,6 @@ extension Prerequisite {
         let python = root.appendingPathComponent(".build/test-python/bin/python").path
         if FileManager.default.isExecutableFile(atPath: python) { return python }
         let message = "the test venv \(python) is missing (scripts/install-deps.sh --with-test-tools makes it)"
-        if isCI {
-            Issue.record(Comment(rawValue: "prerequisite missing in CI: \(message)"))
-        } else {
-            print("skipping: \(message)")
-        }
-        return nil
+        return missing(message)
     }
 }

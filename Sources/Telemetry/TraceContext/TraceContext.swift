@@ -22,17 +22,7 @@ public struct TraceContext: Sendable, Hashable {
 enum LowercaseHex {
     static func parse(_ bytes: ArraySlice<UInt8>) -> UInt64? {
         guard bytes.count <= 16 else { return nil }
-        var value: UInt64 = 0
-        for byte in bytes {
-            let nibble: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte - UInt8(ascii: "a") + 10
-            default: return nil
-            }
-            value = value << 4 | UInt64(nibble)
-        }
-        return value
+        return HexDigit.parse(bytes, lowercaseOnly: true)
     }
 
     static func traceID(_ bytes: ArraySlice<UInt8>) -> TraceID? {
