@@ -118,6 +118,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The OTLP/HTTP receiver: protobuf and JSON bodies, gzip, limits, back-pressure answers.
+        .target(
+            name: "Receivers",
+            dependencies: [
+                "Telemetry",
+                "Pipeline",
+                "OTLP",
+                "CZlib",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "Agent",
             dependencies: [
@@ -128,6 +143,7 @@ let package = Package(
                 "LogTail",
                 "Pipeline",
                 "Exporters",
+                "Receivers",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -170,6 +186,7 @@ let package = Package(
             dependencies: [
                 "HostMetrics", "Telemetry", "Exporters",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -195,7 +212,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OTLPTests",
-            dependencies: ["OTLP", "Telemetry"]
+            dependencies: ["OTLP", "Telemetry", "TestSupport"]
         ),
         .testTarget(
             name: "PipelineTests",
@@ -208,6 +225,11 @@ let package = Package(
                 "Exporters", "TestSink", "TestSupport",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "ReceiversTests",
+            dependencies: ["Receivers", "OTLP", "Pipeline", "Telemetry", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -230,7 +252,9 @@ let package = Package(
                 "Telemetry",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // The Python SDK client and comparison the SDK tests run, read from the source tree.
+            exclude: ["Fixtures"]
         ),
     ]
 )

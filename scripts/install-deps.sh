@@ -9,7 +9,9 @@
 #   victoria-metrics          a second remote_write receiver (/api/v1/write)
 #   openssl       self-signed CAs and certificates for the TLS tests
 #   .build/test-python        a venv with PyPI's opentelemetry-proto: an OTLP receiver on the
-#                 official protobuf definitions that decodes what the exporter sends
+#                 official protobuf definitions that decodes what the exporter sends; and
+#                 opentelemetry-sdk + opentelemetry-exporter-otlp-proto-http: a real service's
+#                 SDK sending spans, logs and metrics to the agent's otlp receiver
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,10 +36,22 @@ fi
 
 if [ "${1:-}" = "--with-test-tools" ]; then
   venv=.build/test-python
-  if ! "$venv/bin/python" -c "import opentelemetry.proto.collector.trace.v1.trace_service_pb2" >/dev/null 2>&1; then
-    echo "installing: opentelemetry-proto==$OTLP_PROTO_VERSION into $venv" >&2
+  python_packages=(
+    "opentelemetry-proto==$OTLP_PROTO_VERSION"
+    "opentelemetry-sdk==$OTLP_PROTO_VERSION"
+    "opentelemetry-exporter-otlp-proto-http==$OTLP_PROTO_VERSION"
+  )
+  # One import per package: a venv missing any of them (or an older one) is completed.
+  if ! "$venv/bin/python" -c "
+import opentelemetry.proto.collector.trace.v1.trace_service_pb2
+import opentelemetry.sdk.trace
+import opentelemetry.exporter.otlp.proto.http.trace_exporter
+from importlib.metadata import version
+assert version('opentelemetry-sdk') == '$OTLP_PROTO_VERSION'
+" >/dev/null 2>&1; then
+    echo "installing: ${python_packages[*]} into $venv" >&2
     mkdir -p .build
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check "opentelemetry-proto==$OTLP_PROTO_VERSION"
+    "$venv/bin/pip" install -q --disable-pip-version-check "${python_packages[@]}"
   fi
 fi

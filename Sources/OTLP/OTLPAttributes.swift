@@ -84,24 +84,34 @@ enum OTLPAttributes {
 }
 
 extension Resource {
+    /// The `Resource` message; the schema URL goes on its `Resource{Logs,Spans,Metrics}`.
     var otlpMessage: ProtoResource {
         var message = ProtoResource()
         message.attributes = OTLPAttributes.keyValues(attributes)
         return message
     }
+
+    init(otlp message: ProtoResource, schemaURL: String, notes: inout OTLPPartialSuccess) {
+        self.init(attributes: OTLPAttributes.attributes(message.attributes, owner: "resource", notes: &notes), schemaURL: schemaURL)
+    }
 }
 
 extension InstrumentationScope {
+    /// The `InstrumentationScope` message; the schema URL goes on its `Scope{Logs,Spans,Metrics}`.
     var otlpMessage: ProtoScope {
         var message = ProtoScope()
         message.name = name
         message.version = version
+        message.attributes = OTLPAttributes.keyValues(attributes)
         return message
     }
 
-    var isEmpty: Bool { name.isEmpty && version.isEmpty }
+    /// Nothing for the `InstrumentationScope` message to say: it is left out.
+    var isEmpty: Bool { name.isEmpty && version.isEmpty && attributes.isEmpty }
 
-    init(otlp message: ProtoScope) {
-        self.init(name: message.name, version: message.version)
+    init(otlp message: ProtoScope, schemaURL: String, notes: inout OTLPPartialSuccess) {
+        self.init(
+            name: message.name, version: message.version,
+            attributes: OTLPAttributes.attributes(message.attributes, owner: "scope", notes: &notes), schemaURL: schemaURL)
     }
 }

@@ -11,16 +11,19 @@ import Telemetry
 /// are valid UTF-8 (what every backend displays), bytes otherwise, so nothing is replaced
 /// or lost; an empty body is no body. Read back, a string or bytes body is its bytes and
 /// any other value its text (`OTLPValueText`). Trace flags are the low 8 bits of `flags`
-/// (the rest is reserved). An id that is all zero is no id.
+/// (the rest is reserved). An id that is all zero is no id. Event names, dropped counts,
+/// scope attributes and schema URLs are carried as sent.
 public enum OTLPLogs {
     public static func request(_ batches: [TelemetryBatch]) -> OTLPLogsRequest {
         var request = OTLPLogsRequest()
         request.resourceLogs = OTLPGrouping.logs(batches).map { group in
             var resourceLogs = Opentelemetry_Proto_Logs_V1_ResourceLogs()
             resourceLogs.resource = group.resource.otlpMessage
+            resourceLogs.schemaURL = group.resource.schemaURL
             resourceLogs.scopeLogs = group.scopes.map { scopeGroup in
                 var scopeLogs = Opentelemetry_Proto_Logs_V1_ScopeLogs()
                 if !scopeGroup.scope.isEmpty { scopeLogs.scope = scopeGroup.scope.otlpMessage }
+                scopeLogs.schemaURL = scopeGroup.scope.schemaURL
                 scopeLogs.logRecords = scopeGroup.items.map(message)
                 return scopeLogs
             }
@@ -45,9 +48,11 @@ public enum OTLPLogs {
             message.body = body
         }
         message.attributes = OTLPAttributes.keyValues(record.attributes)
+        message.droppedAttributesCount = record.droppedAttributesCount
         message.flags = UInt32(record.flags)
         message.traceID = OTLPOptionalID.bytes(record.traceID)
         message.spanID = OTLPOptionalID.bytes(record.spanID)
+        message.eventName = record.eventName
         return message
     }
 
@@ -56,11 +61,10 @@ public enum OTLPLogs {
         var partial = OTLPPartialSuccess()
         var batches: [TelemetryBatch] = []
         for resourceLogs in request.resourceLogs {
-            let resource = Resource(
-                attributes: OTLPAttributes.attributes(resourceLogs.resource.attributes, owner: "resource", notes: &partial))
+            let resource = Resource(otlp: resourceLogs.resource, schemaURL: resourceLogs.schemaURL, notes: &partial)
             var records: [LogRecord] = []
             for scopeLogs in resourceLogs.scopeLogs {
-                let scope = InstrumentationScope(otlp: scopeLogs.scope)
+                let scope = InstrumentationScope(otlp: scopeLogs.scope, schemaURL: scopeLogs.schemaURL, notes: &partial)
                 records.reserveCapacity(records.count + scopeLogs.logRecords.count)
                 for message in scopeLogs.logRecords {
                     do throws(OTLPOptionalID.WrongLength) {
@@ -95,6 +99,7 @@ public enum OTLPLogs {
             severity: Severity(number: (0...24).contains(number) ? UInt8(number) : 0, text: message.severityText),
             body: body,
             attributes: OTLPAttributes.attributes(message.attributes, owner: "log record", notes: &notes),
-            traceID: traceID, spanID: spanID, flags: UInt8(truncatingIfNeeded: message.flags), scope: scope)
+            traceID: traceID, spanID: spanID, flags: UInt8(truncatingIfNeeded: message.flags), scope: scope,
+            eventName: message.eventName, droppedAttributesCount: message.droppedAttributesCount)
     }
 }

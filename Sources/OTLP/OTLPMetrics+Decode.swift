@@ -3,12 +3,14 @@ import Telemetry
 /// OTLP `ExportMetricsServiceRequest` → metric families.
 ///
 /// What the model holds is what a Prometheus-style backend takes: cumulative values. So a
-/// monotonic cumulative sum is a counter, a non-monotonic one a gauge (it may go down), a
+/// monotonic cumulative sum is a counter, a non-monotonic one an up-down counter, a
 /// cumulative histogram a histogram; delta temporality (which would need state to
 /// accumulate), exponential histograms, summaries, points flagged "no recorded value",
 /// histogram points without a sum or with buckets that do not add up are rejected and
 /// counted, and a metric all of whose points were rejected is left out (one sent without
-/// points stays, as it came). Non-string point attributes become label text (`OTLPValueText`).
+/// points stays, as it came). Non-string point attributes become label text (`OTLPValueText`);
+/// ints, doubles and bools also have their type recorded (`LabelTypes`) to leave as they came.
+/// An `as_int` point stays an integer (`MetricNumber.int`), exact beyond 2^53.
 ///
 /// A batch's timestamp is the latest point time of its resource; a point at that time
 /// leaves its sample's timestamp nil (the same time, said once), others keep theirs. A
@@ -18,12 +20,11 @@ extension OTLPMetrics {
         var partial = OTLPPartialSuccess()
         var batches: [TelemetryBatch] = []
         for resourceMetrics in request.resourceMetrics {
-            let resource = Resource(
-                attributes: OTLPAttributes.attributes(resourceMetrics.resource.attributes, owner: "resource", notes: &partial))
+            let resource = Resource(otlp: resourceMetrics.resource, schemaURL: resourceMetrics.schemaURL, notes: &partial)
             var families: [MetricFamily] = []
             var latest: Timestamp?
             for scopeMetrics in resourceMetrics.scopeMetrics {
-                let scope = InstrumentationScope(otlp: scopeMetrics.scope)
+                let scope = InstrumentationScope(otlp: scopeMetrics.scope, schemaURL: scopeMetrics.schemaURL, notes: &partial)
                 for metric in scopeMetrics.metrics {
                     guard let family = family(metric, scope: scope, receivedAt: receivedAt, partial: &partial) else { continue }
                     for sample in family.samples {
@@ -63,7 +64,7 @@ extension OTLPMetrics {
                 return nil
             }
             points = sum.dataPoints.count
-            family.kind = sum.isMonotonic ? .counter : .gauge
+            family.kind = sum.isMonotonic ? .counter : .upDownCounter
             family.samples = numberSamples(sum.dataPoints, what: what, receivedAt: receivedAt, partial: &partial)
         case .histogram(let histogram):
             guard histogram.aggregationTemporality == .cumulative else {
@@ -93,8 +94,8 @@ extension OTLPMetrics {
     ) -> [MetricSample] {
         samples(points, what: what, receivedAt: receivedAt, partial: &partial) { point in
             switch point.value {
-            case .asDouble(let number): .read(number, nil)
-            case .asInt(let number): .read(Double(number), nil)
+            case .asDouble(let number): .read(.double(number), nil)
+            case .asInt(let number): .read(.int(number), nil)
             case nil: .rejected(.noValue)
             }
         }
@@ -111,13 +112,13 @@ extension OTLPMetrics {
             guard histogram.isConsistent, histogram.bounds.allSatisfy(\.isFinite) else {
                 return .rejected(.inconsistent(counts: point.bucketCounts.count, bounds: point.explicitBounds.count, count: point.count))
             }
-            return .read(histogram.sum, histogram)
+            return .read(.double(histogram.sum), histogram)
         }
     }
 
     /// What a point gave: its value (and histogram), or why it cannot be represented.
     private enum Reading {
-        case read(Double, HistogramValue?)
+        case read(MetricNumber, HistogramValue?)
         case rejected(PointProblem)
     }
 
@@ -156,10 +157,12 @@ extension OTLPMetrics {
             let read = point.flags & noRecordedValue == 0 ? reading(point) : .rejected(.noRecordedValue)
             switch read {
             case .read(let value, let histogram):
+                let (labels, types) = labels(point.attributes)
                 samples.append(MetricSample(
-                    labels: labels(point.attributes), value: value, histogram: histogram,
+                    labels: labels, number: value, histogram: histogram,
                     timestamp: time(point.timeUnixNano, receivedAt),
-                    startTimestamp: point.startTimeUnixNano == 0 ? nil : Timestamp(unixNano: point.startTimeUnixNano)))
+                    startTimestamp: point.startTimeUnixNano == 0 ? nil : Timestamp(unixNano: point.startTimeUnixNano),
+                    labelTypes: types))
             case .rejected(let problem):
                 if worded.insert(problem).inserted {
                     partial.reject(1, problem.reason(what))
@@ -178,8 +181,26 @@ extension OTLPMetrics {
         unixNano == 0 ? receivedAt : Timestamp(unixNano: unixNano)
     }
 
-    private static func labels(_ attributes: [ProtoKeyValue]) -> Labels {
-        Labels(attributes.map { (name: $0.key, value: OTLPValueText.text($0.value)) })
+    /// The attributes as label text, and the types of those that were ints, doubles or
+    /// bools, so that they leave as they came (`LabelTypes`); bytes, arrays and maps leave as
+    /// their text. The types stay empty, unallocated, when every attribute is a string.
+    private static func labels(_ attributes: [ProtoKeyValue]) -> (Labels, LabelTypes) {
+        var pairs: [(name: String, value: String)] = []
+        pairs.reserveCapacity(attributes.count)
+        var types = LabelTypes()
+        for attribute in attributes {
+            switch attribute.value.value {
+            case .stringValue(let text):
+                pairs.append((attribute.key, text))
+                continue
+            case .intValue: types.append(attribute.key, .int)
+            case .doubleValue: types.append(attribute.key, .double)
+            case .boolValue: types.append(attribute.key, .bool)
+            case .bytesValue, .arrayValue, .kvlistValue, .stringValueStrindex, nil: break
+            }
+            pairs.append((attribute.key, OTLPValueText.text(attribute.value)))
+        }
+        return (Labels(pairs), types)
     }
 
     private static func name(_ temporality: Opentelemetry_Proto_Metrics_V1_AggregationTemporality) -> String {

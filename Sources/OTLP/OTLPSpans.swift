@@ -9,18 +9,20 @@ import Telemetry
 ///
 /// A span needs a 16-byte trace id and an 8-byte span id, and its parent and links ids of
 /// those lengths too: a span that breaks this is rejected whole (its place in the trace is
-/// unknown). Span `flags` keeps the W3C trace flags (low 8 bits); the is-remote bits and
-/// link flags, which the model does not have, are not carried. A kind or status code
-/// beyond the known ones reads as unspecified / unset.
+/// unknown). Span and link `flags` (trace flags and the is-remote bits), dropped counts,
+/// scope attributes and schema URLs are carried as sent. A kind or status code beyond the
+/// known ones reads as unspecified / unset.
 public enum OTLPSpans {
     public static func request(_ batches: [TelemetryBatch]) -> OTLPTraceRequest {
         var request = OTLPTraceRequest()
         request.resourceSpans = OTLPGrouping.spans(batches).map { group in
             var resourceSpans = Opentelemetry_Proto_Trace_V1_ResourceSpans()
             resourceSpans.resource = group.resource.otlpMessage
+            resourceSpans.schemaURL = group.resource.schemaURL
             resourceSpans.scopeSpans = group.scopes.map { scopeGroup in
                 var scopeSpans = Opentelemetry_Proto_Trace_V1_ScopeSpans()
                 if !scopeGroup.scope.isEmpty { scopeSpans.scope = scopeGroup.scope.otlpMessage }
+                scopeSpans.schemaURL = scopeGroup.scope.schemaURL
                 scopeSpans.spans = scopeGroup.items.map(message)
                 return scopeSpans
             }
@@ -35,27 +37,33 @@ public enum OTLPSpans {
         message.spanID = span.spanID.otlpBytes
         message.parentSpanID = OTLPOptionalID.bytes(span.parentSpanID)
         message.traceState = span.traceState
-        message.flags = UInt32(span.flags)
+        message.flags = span.flags
         message.name = span.name
         message.kind = .init(rawValue: Int(span.kind.rawValue)) ?? .unspecified
         message.startTimeUnixNano = span.start.unixNano
         message.endTimeUnixNano = span.end.unixNano
         message.attributes = OTLPAttributes.keyValues(span.attributes)
+        message.droppedAttributesCount = span.droppedAttributesCount
         message.events = span.events.map { event in
             var message = ProtoSpan.Event()
             message.timeUnixNano = event.timestamp.unixNano
             message.name = event.name
             message.attributes = OTLPAttributes.keyValues(event.attributes)
+            message.droppedAttributesCount = event.droppedAttributesCount
             return message
         }
+        message.droppedEventsCount = span.droppedEventsCount
         message.links = span.links.map { link in
             var message = ProtoSpan.Link()
             message.traceID = link.traceID.otlpBytes
             message.spanID = link.spanID.otlpBytes
             message.traceState = link.traceState
             message.attributes = OTLPAttributes.keyValues(link.attributes)
+            message.droppedAttributesCount = link.droppedAttributesCount
+            message.flags = link.flags
             return message
         }
+        message.droppedLinksCount = span.droppedLinksCount
         if span.status != Span.Status() {
             var status = Opentelemetry_Proto_Trace_V1_Status()
             status.code = .init(rawValue: Int(span.status.code.rawValue)) ?? .unset
@@ -69,11 +77,10 @@ public enum OTLPSpans {
         var partial = OTLPPartialSuccess()
         var batches: [TelemetryBatch] = []
         for resourceSpans in request.resourceSpans {
-            let resource = Resource(
-                attributes: OTLPAttributes.attributes(resourceSpans.resource.attributes, owner: "resource", notes: &partial))
+            let resource = Resource(otlp: resourceSpans.resource, schemaURL: resourceSpans.schemaURL, notes: &partial)
             var spans: [Span] = []
             for scopeSpans in resourceSpans.scopeSpans {
-                let scope = InstrumentationScope(otlp: scopeSpans.scope)
+                let scope = InstrumentationScope(otlp: scopeSpans.scope, schemaURL: scopeSpans.schemaURL, notes: &partial)
                 spans.reserveCapacity(spans.count + scopeSpans.spans.count)
                 for message in scopeSpans.spans {
                     do throws(OTLPOptionalID.WrongLength) {
@@ -99,21 +106,25 @@ public enum OTLPSpans {
                 traceID: try requiredTraceID(link.traceID, field: "links[\(index)].trace_id"),
                 spanID: try requiredSpanID(link.spanID, field: "links[\(index)].span_id"),
                 traceState: link.traceState,
-                attributes: OTLPAttributes.attributes(link.attributes, owner: "span link", notes: &notes)))
+                attributes: OTLPAttributes.attributes(link.attributes, owner: "span link", notes: &notes),
+                flags: link.flags, droppedAttributesCount: link.droppedAttributesCount))
         }
         let events = message.events.map { event in
             Span.Event(
                 name: event.name, timestamp: Timestamp(unixNano: event.timeUnixNano),
-                attributes: OTLPAttributes.attributes(event.attributes, owner: "span event", notes: &notes))
+                attributes: OTLPAttributes.attributes(event.attributes, owner: "span event", notes: &notes),
+                droppedAttributesCount: event.droppedAttributesCount)
         }
         let statusCode = Span.Status.Code(rawValue: UInt8(clamping: max(0, message.status.code.rawValue))) ?? .unset
         return Span(
             traceID: traceID, spanID: spanID, parentSpanID: parent, traceState: message.traceState,
-            flags: UInt8(truncatingIfNeeded: message.flags), name: message.name,
+            flags: message.flags, name: message.name,
             kind: Span.Kind(rawValue: UInt8(clamping: max(0, message.kind.rawValue))) ?? .unspecified,
             start: Timestamp(unixNano: message.startTimeUnixNano), end: Timestamp(unixNano: message.endTimeUnixNano),
             attributes: OTLPAttributes.attributes(message.attributes, owner: "span", notes: &notes),
-            events: events, links: links, status: Span.Status(code: statusCode, message: message.status.message), scope: scope)
+            events: events, links: links, status: Span.Status(code: statusCode, message: message.status.message), scope: scope,
+            droppedAttributesCount: message.droppedAttributesCount, droppedEventsCount: message.droppedEventsCount,
+            droppedLinksCount: message.droppedLinksCount)
     }
 
     private static func requiredTraceID(_ data: Data, field: String) throws(OTLPOptionalID.WrongLength) -> TraceID {

@@ -131,19 +131,30 @@ extension AttributeValue: ExpressibleByStringLiteral, ExpressibleByIntegerLitera
 /// conventions). One resource covers a whole batch.
 public struct Resource: Sendable, Hashable {
     public var attributes: Attributes
+    /// The semantic-conventions schema the attributes follow (OTLP's `Resource*.schema_url`);
+    /// empty when the producer named none.
+    public var schemaURL: String
 
-    public init(attributes: Attributes = Attributes()) {
+    public init(attributes: Attributes = Attributes(), schemaURL: String = "") {
         self.attributes = attributes
+        self.schemaURL = schemaURL
     }
 }
 
-/// The instrumentation library that produced a record or span (OTLP's scope).
+/// The instrumentation library that produced a record or span (OTLP's scope), with the
+/// schema URL of its `Scope{Logs,Spans,Metrics}`: items that differ in either belong to
+/// different scope groups on the wire.
 public struct InstrumentationScope: Sendable, Hashable {
     public var name: String
     public var version: String
+    public var attributes: Attributes
+    /// The semantic-conventions schema the scope's items follow; empty when none was named.
+    public var schemaURL: String
 
-    public init(name: String = "", version: String = "") {
+    public init(name: String = "", version: String = "", attributes: Attributes = Attributes(), schemaURL: String = "") {
         self.name = name
         self.version = version
+        self.attributes = attributes
+        self.schemaURL = schemaURL
     }
 }

@@ -8,6 +8,19 @@ public struct MetricFamily: Sendable, Hashable {
         case gauge
         /// Explicit-bucket histogram, cumulative: each sample carries a `HistogramValue`.
         case histogram
+        /// A cumulative sum that may go down (an SDK's UpDownCounter, OTLP's non-monotonic
+        /// `Sum`): kept apart from a gauge so that it leaves as the sum it came as; Prometheus
+        /// has no such type and sees a gauge.
+        case upDownCounter
+
+        /// The `# TYPE` word and remote_write metadata type: Prometheus' four minus summary.
+        public var prometheusType: String {
+            switch self {
+            case .counter: "counter"
+            case .gauge, .upDownCounter: "gauge"
+            case .histogram: "histogram"
+            }
+        }
     }
 
     public var name: String
@@ -39,29 +52,48 @@ public struct MetricFamily: Sendable, Hashable {
 /// One value of a family under one label set.
 public struct MetricSample: Sendable, Hashable {
     public var labels: Labels
-    /// A counter's or gauge's value; a histogram's sum (its buckets are in `histogram`).
-    public var value: Double
+    /// A counter's or gauge's value, integer or float as produced; a histogram's sum (its
+    /// buckets are in `histogram`).
+    public var number: MetricNumber
     /// Set for (and only for) samples of a histogram family.
     public var histogram: HistogramValue?
     /// When the value was taken, if not at the batch's timestamp (points an SDK sent).
     public var timestamp: Timestamp?
     /// Since when a cumulative value counts (OTLP's start time), when known.
     public var startTimestamp: Timestamp?
+    /// Which labels an SDK sent as ints, doubles or bools, for OTLP encoders; empty for all
+    /// other samples. Kept beside `labels`, not in them, so the string paths never see it.
+    public var labelTypes: LabelTypes
+
+    public init(
+        labels: Labels, number: MetricNumber, histogram: HistogramValue? = nil, timestamp: Timestamp? = nil,
+        startTimestamp: Timestamp? = nil, labelTypes: LabelTypes = LabelTypes()
+    ) {
+        self.labels = labels
+        self.number = number
+        self.histogram = histogram
+        self.timestamp = timestamp
+        self.startTimestamp = startTimestamp
+        self.labelTypes = labelTypes
+    }
 
     public init(
         labels: Labels, value: Double, histogram: HistogramValue? = nil, timestamp: Timestamp? = nil,
         startTimestamp: Timestamp? = nil
     ) {
-        self.labels = labels
-        self.value = value
-        self.histogram = histogram
-        self.timestamp = timestamp
-        self.startTimestamp = startTimestamp
+        self.init(labels: labels, number: .double(value), histogram: histogram, timestamp: timestamp, startTimestamp: startTimestamp)
     }
 
     /// A histogram family's sample; `value` is the sum.
     public init(labels: Labels, histogram: HistogramValue, timestamp: Timestamp? = nil, startTimestamp: Timestamp? = nil) {
         self.init(labels: labels, value: histogram.sum, histogram: histogram, timestamp: timestamp, startTimestamp: startTimestamp)
+    }
+
+    /// The value as float64 (`number.doubleValue`), what Prometheus text and remote_write
+    /// carry; setting it makes the sample a float.
+    public var value: Double {
+        get { number.doubleValue }
+        set { number = .double(newValue) }
     }
 }
 

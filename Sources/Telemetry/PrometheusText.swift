@@ -141,7 +141,7 @@ public struct PrometheusTextWriter: MetricWriter {
             bytes.appendText("\n# TYPE ")
             bytes.appendText(name)
             bytes.append(UInt8(ascii: " "))
-            bytes.appendText(kind.rawValue)
+            bytes.appendText(kind.prometheusType)
             bytes.append(UInt8(ascii: "\n"))
         }
     }

@@ -4,6 +4,7 @@ import Glibc
 //   outrider-bench collect N [breakdown]        one full host metrics collection, N times
 //   outrider-bench scrape N NAME=PORT:PID ...   /metrics latency and server CPU, servers alternating
 //   outrider-bench export PORT ITEMS             each exporter's encoder + HTTP sender to outrider-sink
+//   outrider-bench otlp-load PORT SECONDS CONCURRENCY [RATE]   span requests to the OTLP receiver
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
@@ -22,7 +23,15 @@ case "export":
         exit(2)
     }
     await exportBenchmark(port: port, items: items)
+case "otlp-load":
+    guard arguments.count >= 4, let port = Int(arguments[1]), let seconds = Double(arguments[2]),
+        let concurrency = Int(arguments[3])
+    else {
+        print("usage: outrider-bench otlp-load PORT SECONDS CONCURRENCY [RATE]")
+        exit(2)
+    }
+    await otlpLoadBenchmark(port: port, seconds: seconds, concurrency: concurrency, rate: arguments.count > 4 ? Double(arguments[4]) : nil)
 default:
-    print("usage: outrider-bench collect N [breakdown] | scrape N NAME=PORT:PID ... | export PORT ITEMS")
+    print("usage: outrider-bench collect N [breakdown] | scrape N NAME=PORT:PID ... | export PORT ITEMS | otlp-load PORT SECONDS CONCURRENCY [RATE]")
     exit(2)
 }

@@ -225,7 +225,7 @@ struct OTLPRejectionTests {
         #expect(batch.timestamp == Timestamp(nanosecondsSinceEpoch: 10))
     }
 
-    @Test("a non-monotonic sum is a gauge; int values, non-string labels and missing times are converted")
+    @Test("a non-monotonic sum is an up-down counter; int values, non-string labels and missing times are converted")
     func conversions() throws {
         var int = Self.numberPoint(nil, time: 0, attributes: [
             Self.keyValue("n", Self.value { $0.intValue = 5 }), Self.keyValue("b", Self.value { $0.boolValue = true }),
@@ -248,10 +248,10 @@ struct OTLPRejectionTests {
         let decoded = OTLPMetrics.batches(from: Self.metricsRequest(metrics), receivedAt: Self.receivedAt)
         #expect(decoded.partialSuccess.isEmpty)
         let batch = try #require(decoded.firstMetrics)
-        #expect(batch.families.map(\.kind) == [.gauge, .counter])
+        #expect(batch.families.map(\.kind) == [.upDownCounter, .counter])
         #expect(batch.timestamp == Self.receivedAt, "the point without a time was taken on receipt, the latest")
         let sample = batch.families[0].samples[0]
-        #expect(sample.value == -12 && sample.timestamp == nil && sample.startTimestamp == Timestamp(nanosecondsSinceEpoch: 3))
+        #expect(sample.number == .int(-12) && sample.timestamp == nil && sample.startTimestamp == Timestamp(nanosecondsSinceEpoch: 3))
         #expect(sample.labels == ["n": "5", "b": "true", "bytes": "/wA=", "none": ""])
         #expect(batch.families[1].samples[0].timestamp == Timestamp(nanosecondsSinceEpoch: 20))
     }

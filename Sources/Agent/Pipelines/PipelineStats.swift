@@ -57,7 +57,10 @@ final class PipelineStats: Sendable {
                     order.append(counter.metric)
                 }
                 for (key, count) in counter.counts.snapshot.sorted(by: { $0.key < $1.key }) {
-                    byName[counter.metric]!.add(Double(count), ["processor": processor.name, counter.label: key])
+                    var labels: Labels = ["processor": processor.name]
+                    labels.pairs += counter.constantLabels.pairs
+                    labels.pairs.append((name: counter.label, value: key))
+                    byName[counter.metric]!.add(Double(count), labels)
                 }
             }
         }

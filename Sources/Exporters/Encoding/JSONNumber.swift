@@ -7,7 +7,8 @@ enum JSONNumber {
     enum NonFiniteSpelling {
         /// `"NaN"`, `"+Inf"`, `"-Inf"`: Prometheus exposition, for our own flat shapes.
         case prometheus
-        /// `"NaN"`, `"Infinity"`, `"-Infinity"`: the proto3 JSON mapping OTLP/JSON uses.
+        /// `"NaN"`, `"Infinity"`, `"-Infinity"`: the proto3 JSON mapping OTLP/JSON uses
+        /// (which also writes negative zero as `-0`).
         case protobuf
     }
 
@@ -23,6 +24,14 @@ enum JSONNumber {
     /// cannot say, is 0 ("unset").
     static func appendUnixNano(_ time: Timestamp, to out: inout [UInt8]) {
         appendQuoted(UInt64(clamping: time.nanosecondsSinceEpoch), to: &out)
+    }
+
+    /// `key` (`,"name":`) and a uint32, unless it is zero: proto3 JSON leaves out default
+    /// values, and our flat shapes omit absent fields.
+    static func appendMember(_ key: StaticString, _ value: UInt32, to out: inout [UInt8]) {
+        guard value != 0 else { return }
+        out.appendLiteral(key)
+        DecimalDigits.append(UInt64(value), to: &out)
     }
 
     static func append(_ value: Int64, to out: inout [UInt8]) {
@@ -42,6 +51,12 @@ enum JSONNumber {
             case (false, true, .protobuf): "\"-Infinity\""
             }
             text.withUTF8Buffer { out.append(contentsOf: $0) }
+            return
+        }
+        // Proto3 JSON keeps the sign of zero, so an OTLP double reads back bit for bit;
+        // Prometheus text has no negative zero.
+        if nonFinite == .protobuf, value == 0, value.sign == .minus {
+            out.appendLiteral("-0")
             return
         }
         // Every integral double in Int64's range converts exactly, and its digits read back

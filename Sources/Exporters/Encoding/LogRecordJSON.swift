@@ -1,7 +1,8 @@
 import Telemetry
 
 /// One log record as CONFIG.md's flat object:
-/// `{"timestamp","observed_timestamp","severity_text","severity_number","body","attributes","resource","trace_id","span_id"}`.
+/// `{"timestamp","observed_timestamp","severity_text","severity_number","body","attributes","resource","trace_id","span_id"}`,
+/// plus `event_name` and `dropped_attributes_count` for SDK records that carry them.
 ///
 /// Absent optional fields are omitted, never `null`: what Vector's and Fluent Bit's JSON
 /// encoders do, so `has("trace_id")` and `.timestamp // .observed_timestamp` work as their
@@ -55,6 +56,11 @@ enum LogRecordJSON {
             out.appendLiteral(",\"span_id\":")
             HexDigit.appendQuoted(spanID, to: &out)
         }
+        if !record.eventName.isEmpty {
+            out.appendLiteral(",\"event_name\":")
+            JSONString.append(record.eventName, to: &out)
+        }
+        JSONNumber.appendMember(",\"dropped_attributes_count\":", record.droppedAttributesCount, to: &out)
         out.append(UInt8(ascii: "}"))
     }
 }

@@ -5,10 +5,12 @@ import Telemetry
 ///
 /// Everything but the labels and the value is shared by a family's samples (name, type,
 /// unit) or by the whole batch (timestamp, resource), so those parts are encoded once and
-/// copied. `unit` is always present, `""` when the family has none. A histogram sample has
-/// `buckets` (cumulative, Prometheus-style: `[{"le":"0.5","count":3},…,{"le":"+Inf",…}]`),
-/// `sum` and `count` instead of `value`. A sample taken at its own time (an SDK's point)
-/// carries that `timestamp` instead of the batch's.
+/// copied. `type` is Prometheus' word (an up-down counter is a `gauge`). `unit` is always
+/// present, `""` when the family has none. A histogram sample has `buckets` (cumulative,
+/// Prometheus-style: `[{"le":"0.5","count":3},…,{"le":"+Inf",…}]`), `sum` and `count`
+/// instead of `value`. An integer value (an SDK's `as_int` point) is
+/// written with all its digits, also beyond 2^53. A sample taken at its own time (an SDK's
+/// point) carries that `timestamp` instead of the batch's.
 enum MetricSampleJSON {
     /// `{"name":…,"type":…,"unit":…,"labels":` for one family.
     static func prefix(of family: MetricFamily) -> [UInt8] {
@@ -18,7 +20,7 @@ enum MetricSampleJSON {
         JSONString.append(family.name, to: &out)
         switch family.kind {
         case .counter: out.appendLiteral(",\"type\":\"counter\"")
-        case .gauge: out.appendLiteral(",\"type\":\"gauge\"")
+        case .gauge, .upDownCounter: out.appendLiteral(",\"type\":\"gauge\"")
         case .histogram: out.appendLiteral(",\"type\":\"histogram\"")
         }
         out.appendLiteral(",\"unit\":")
@@ -75,7 +77,10 @@ enum MetricSampleJSON {
             JSONNumber.append(Double(histogram.count), nonFinite: .prometheus, to: &out)
         } else {
             out.appendLiteral(",\"value\":")
-            JSONNumber.append(sample.value, nonFinite: .prometheus, to: &out)
+            switch sample.number {
+            case .double(let value): JSONNumber.append(value, nonFinite: .prometheus, to: &out)
+            case .int(let value): JSONNumber.append(value, to: &out)
+            }
         }
         if let timestamp = sample.timestamp {
             out.appendLiteral(",\"timestamp\":")

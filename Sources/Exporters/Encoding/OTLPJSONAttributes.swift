@@ -6,25 +6,33 @@ import Telemetry
 /// Typed, unlike `JSONAttributes`, so an OTLP/JSON reader gets back exactly what we had.
 enum OTLPJSONAttributes {
     static func appendList(_ attributes: Attributes, to out: inout [UInt8]) {
-        appendEntries(attributes.pairs.lazy.map { ($0.key, $0.value) }, to: &out)
-    }
-
-    /// Metric labels, which OTLP carries as attributes with string values.
-    static func appendList(_ labels: Labels, to out: inout [UInt8]) {
-        appendEntries(labels.pairs.lazy.map { ($0.name, AttributeValue.string($0.value)) }, to: &out)
-    }
-
-    private static func appendEntries(_ entries: some Sequence<(String, AttributeValue)>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "["))
-        for (index, (key, value)) in entries.enumerated() {
+        for (index, pair) in attributes.pairs.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.appendLiteral("{\"key\":")
-            JSONString.append(key, to: &out)
-            out.appendLiteral(",\"value\":")
-            appendAnyValue(value, to: &out)
-            out.append(UInt8(ascii: "}"))
+            appendEntry(pair.key, pair.value, to: &out)
         }
         out.append(UInt8(ascii: "]"))
+    }
+
+    /// A metric sample's labels as its point's attributes: strings, or the int, double or
+    /// bool an SDK sent while the text still reads as one (`MetricSample.forEachAttribute`).
+    static func appendList(labelsOf sample: MetricSample, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        var first = true
+        sample.forEachAttribute { name, value in
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            appendEntry(name, value, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    private static func appendEntry(_ key: String, _ value: AttributeValue, to out: inout [UInt8]) {
+        out.appendLiteral("{\"key\":")
+        JSONString.append(key, to: &out)
+        out.appendLiteral(",\"value\":")
+        appendAnyValue(value, to: &out)
+        out.append(UInt8(ascii: "}"))
     }
 
     static func appendAnyValue(_ value: AttributeValue, to out: inout [UInt8]) {

@@ -6,8 +6,9 @@ import Telemetry
 /// OTLP/JSON reader understands without the surrounding `resourceSpans` envelope.
 ///
 /// Absent fields are omitted as in the logs shape: `parentSpanId` for a root span,
-/// `traceState` and `status.message` when empty. Lists (`attributes`, `events`, `links`)
-/// and numbers (`flags`, `kind`, `status.code`) are always written. The instrumentation
+/// `traceState` and `status.message` when empty, dropped counts and link `flags` when zero
+/// (proto3 JSON leaves out default values). Lists (`attributes`, `events`, `links`) and the
+/// span's numbers (`flags`, `kind`, `status.code`) are always written. The instrumentation
 /// scope lives on OTLP's `ScopeSpans`, not on `Span`, so it is not part of this shape.
 enum SpanJSON {
     /// - Parameter encodedResource: `{"attributes":[…]}`, encoded once per batch.
@@ -52,6 +53,7 @@ enum SpanJSON {
         JSONNumber.appendUnixNano(span.end, to: &out)
         out.appendLiteral(",\"attributes\":")
         OTLPJSONAttributes.appendList(span.attributes, to: &out)
+        JSONNumber.appendMember(",\"droppedAttributesCount\":", span.droppedAttributesCount, to: &out)
         out.appendLiteral(",\"events\":[")
         for (index, event) in span.events.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
@@ -61,9 +63,12 @@ enum SpanJSON {
             JSONString.append(event.name, to: &out)
             out.appendLiteral(",\"attributes\":")
             OTLPJSONAttributes.appendList(event.attributes, to: &out)
+            JSONNumber.appendMember(",\"droppedAttributesCount\":", event.droppedAttributesCount, to: &out)
             out.append(UInt8(ascii: "}"))
         }
-        out.appendLiteral("],\"links\":[")
+        out.append(UInt8(ascii: "]"))
+        JSONNumber.appendMember(",\"droppedEventsCount\":", span.droppedEventsCount, to: &out)
+        out.appendLiteral(",\"links\":[")
         for (index, link) in span.links.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             out.appendLiteral("{\"traceId\":")
@@ -76,9 +81,13 @@ enum SpanJSON {
             }
             out.appendLiteral(",\"attributes\":")
             OTLPJSONAttributes.appendList(link.attributes, to: &out)
+            JSONNumber.appendMember(",\"droppedAttributesCount\":", link.droppedAttributesCount, to: &out)
+            JSONNumber.appendMember(",\"flags\":", link.flags, to: &out)
             out.append(UInt8(ascii: "}"))
         }
-        out.appendLiteral("],\"status\":{\"code\":")
+        out.append(UInt8(ascii: "]"))
+        JSONNumber.appendMember(",\"droppedLinksCount\":", span.droppedLinksCount, to: &out)
+        out.appendLiteral(",\"status\":{\"code\":")
         DecimalDigits.append(UInt64(span.status.code.rawValue), to: &out)
         if !span.status.message.isEmpty {
             out.appendLiteral(",\"message\":")

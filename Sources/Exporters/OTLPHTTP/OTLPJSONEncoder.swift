@@ -71,12 +71,17 @@ enum OTLPJSONRequest {
             for (scopeIndex, scopeGroup) in group.scopes.enumerated() {
                 if scopeIndex > 0 { out.append(UInt8(ascii: ",")) }
                 out.append(UInt8(ascii: "{"))
+                let scope = scopeGroup.scope
                 // An empty scope is left out, as in the protobuf request.
-                if !scopeGroup.scope.name.isEmpty || !scopeGroup.scope.version.isEmpty {
+                if !scope.name.isEmpty || !scope.version.isEmpty || !scope.attributes.isEmpty {
                     out.appendLiteral("\"scope\":{\"name\":")
-                    JSONString.append(scopeGroup.scope.name, to: &out)
+                    JSONString.append(scope.name, to: &out)
                     out.appendLiteral(",\"version\":")
-                    JSONString.append(scopeGroup.scope.version, to: &out)
+                    JSONString.append(scope.version, to: &out)
+                    if !scope.attributes.isEmpty {
+                        out.appendLiteral(",\"attributes\":")
+                        OTLPJSONAttributes.appendList(scope.attributes, to: &out)
+                    }
                     out.appendLiteral("},")
                 }
                 out.appendLiteral(keys.items)
@@ -84,10 +89,21 @@ enum OTLPJSONRequest {
                     if itemIndex > 0 { out.append(UInt8(ascii: ",")) }
                     item(element, &out)
                 }
-                out.appendLiteral("]}")
+                out.append(UInt8(ascii: "]"))
+                appendSchemaURL(scope.schemaURL, to: &out)
+                out.append(UInt8(ascii: "}"))
             }
-            out.appendLiteral("]}")
+            out.append(UInt8(ascii: "]"))
+            appendSchemaURL(group.resource.schemaURL, to: &out)
+            out.append(UInt8(ascii: "}"))
         }
         out.appendLiteral("]}")
+    }
+
+    /// `,"schemaUrl":…` of a `Resource*` or `Scope*` entry, left out when empty.
+    private static func appendSchemaURL(_ url: String, to out: inout [UInt8]) {
+        guard !url.isEmpty else { return }
+        out.appendLiteral(",\"schemaUrl\":")
+        JSONString.append(url, to: &out)
     }
 }

@@ -3,7 +3,8 @@ import Telemetry
 /// One log record as an OTLP/JSON `LogRecord`. The body follows the protobuf conversion: a
 /// `stringValue` when it is valid UTF-8, else a `bytesValue` (base64), so the receiver
 /// gets the bytes we read, not a U+FFFD-patched copy; an empty body is left out, as are an
-/// absent time, an unspecified severity, empty severity text, zero flags and absent ids.
+/// absent time, an unspecified severity, empty severity text, zero flags and counts, absent
+/// ids and an empty event name.
 enum OTLPJSONLogRecord {
     static func append(_ record: LogRecord, to out: inout [UInt8]) {
         out.appendLiteral("{\"observedTimeUnixNano\":")
@@ -34,6 +35,7 @@ enum OTLPJSONLogRecord {
             out.appendLiteral(",\"attributes\":")
             OTLPJSONAttributes.appendList(record.attributes, to: &out)
         }
+        JSONNumber.appendMember(",\"droppedAttributesCount\":", record.droppedAttributesCount, to: &out)
         if record.flags != 0 {
             out.appendLiteral(",\"flags\":")
             DecimalDigits.append(UInt64(record.flags), to: &out)
@@ -45,6 +47,10 @@ enum OTLPJSONLogRecord {
         if let spanID = record.spanID, spanID.isValid {
             out.appendLiteral(",\"spanId\":")
             HexDigit.appendQuoted(spanID, to: &out)
+        }
+        if !record.eventName.isEmpty {
+            out.appendLiteral(",\"eventName\":")
+            JSONString.append(record.eventName, to: &out)
         }
         out.append(UInt8(ascii: "}"))
     }

@@ -1,9 +1,11 @@
 import Telemetry
 
 /// One metric family as an OTLP/JSON `Metric`, the same shape as the protobuf conversion
-/// (`OTLPMetrics`): a counter is a monotonic cumulative `sum`, a gauge a `gauge`, a
-/// histogram a cumulative `histogram`; labels are string attributes. Temporality is the
-/// enum's number (2, cumulative); counts and times are decimal strings.
+/// (`OTLPMetrics`): a counter is a monotonic cumulative `sum`, an up-down counter a
+/// non-monotonic one (`isMonotonic` left out, proto3 JSON's false), a gauge a `gauge`, a
+/// histogram a cumulative `histogram`; labels are attributes typed as the protobuf conversion
+/// types them (`MetricSample.forEachAttribute`). Temporality is the
+/// enum's number (2, cumulative); counts, times and `asInt` values are decimal strings.
 enum OTLPJSONMetric {
     static func append(_ family: MetricFamily, batchTimestamp: Timestamp, to out: inout [UInt8]) {
         out.appendLiteral("{\"name\":")
@@ -21,6 +23,10 @@ enum OTLPJSONMetric {
             out.appendLiteral(",\"sum\":{\"dataPoints\":[")
             appendNumberPoints(family.samples, batchTimestamp: batchTimestamp, to: &out)
             out.appendLiteral("],\"aggregationTemporality\":2,\"isMonotonic\":true}")
+        case .upDownCounter:
+            out.appendLiteral(",\"sum\":{\"dataPoints\":[")
+            appendNumberPoints(family.samples, batchTimestamp: batchTimestamp, to: &out)
+            out.appendLiteral("],\"aggregationTemporality\":2}")
         case .gauge:
             out.appendLiteral(",\"gauge\":{\"dataPoints\":[")
             appendNumberPoints(family.samples, batchTimestamp: batchTimestamp, to: &out)
@@ -43,8 +49,15 @@ enum OTLPJSONMetric {
         for (index, sample) in samples.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             appendPointHead(sample, batchTimestamp: batchTimestamp, to: &out)
-            out.appendLiteral(",\"asDouble\":")
-            JSONNumber.append(sample.value, nonFinite: .protobuf, to: &out)
+            switch sample.number {
+            case .double(let value):
+                out.appendLiteral(",\"asDouble\":")
+                JSONNumber.append(value, nonFinite: .protobuf, to: &out)
+            case .int(let value):
+                out.appendLiteral(",\"asInt\":\"")
+                JSONNumber.append(value, to: &out)
+                out.append(UInt8(ascii: "\""))
+            }
             out.append(UInt8(ascii: "}"))
         }
     }
@@ -84,7 +97,7 @@ enum OTLPJSONMetric {
     /// `{"attributes":[…],"startTimeUnixNano":…,"timeUnixNano":…` (object left open).
     private static func appendPointHead(_ sample: MetricSample, batchTimestamp: Timestamp, to out: inout [UInt8]) {
         out.appendLiteral("{\"attributes\":")
-        OTLPJSONAttributes.appendList(sample.labels, to: &out)
+        OTLPJSONAttributes.appendList(labelsOf: sample, to: &out)
         if let start = sample.startTimestamp {
             out.appendLiteral(",\"startTimeUnixNano\":")
             JSONNumber.appendUnixNano(start, to: &out)

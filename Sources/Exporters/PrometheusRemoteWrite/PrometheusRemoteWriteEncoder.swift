@@ -67,7 +67,7 @@ public struct PrometheusRemoteWriteEncoder: BatchEncoder {
                 for sample in family.samples {
                     let time = Self.milliseconds(sample.timestamp ?? metrics.timestamp)
                     switch family.kind {
-                    case .counter, .gauge:
+                    case .counter, .gauge, .upDownCounter:
                         let common = labels.common(sample.labels)
                         series.append(RemoteWriteLabels.series(common, name: name), value: sample.value, timestampMilliseconds: time)
                     case .histogram:

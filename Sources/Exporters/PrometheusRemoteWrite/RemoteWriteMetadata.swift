@@ -13,7 +13,7 @@ struct RemoteWriteMetadata {
         entry.metricFamilyName = name
         entry.type = switch family.kind {
         case .counter: .counter
-        case .gauge: .gauge
+        case .gauge, .upDownCounter: .gauge
         case .histogram: .histogram
         }
         entry.help = family.help

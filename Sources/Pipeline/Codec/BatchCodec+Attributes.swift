@@ -76,14 +76,40 @@ extension BatchCodec {
         }
     }
 
+    /// Whether a scope needs the extended form: attributes and schema URL after its name and
+    /// version. Records flag it, so scopes without them (nearly all) cost nothing more and
+    /// read as they did before the two existed.
+    static func hasDetails(_ scope: InstrumentationScope) -> Bool {
+        !scope.attributes.isEmpty || !scope.schemaURL.isEmpty
+    }
+
+    /// The scope, extended when `hasDetails(scope)`: the caller flags that.
     static func scope(_ scope: InstrumentationScope, into writer: inout ByteWriter) {
         writer.string(scope.name)
         writer.string(scope.version)
+        if hasDetails(scope) {
+            attributes(scope.attributes, into: &writer)
+            writer.string(scope.schemaURL)
+        }
     }
 
-    static func scope(_ reader: inout ByteReader) throws(BatchCodecError) -> InstrumentationScope {
+    static func scope(_ reader: inout ByteReader, details: Bool) throws(BatchCodecError) -> InstrumentationScope {
         let name = try reader.string("scope name")
-        return InstrumentationScope(name: name, version: try reader.string("scope version"))
+        var scope = InstrumentationScope(name: name, version: try reader.string("scope version"))
+        if details {
+            scope.attributes = try attributes(&reader, depth: 0)
+            scope.schemaURL = try reader.string("scope schema url")
+        }
+        return scope
+    }
+
+    /// A varint holding one of OTLP's uint32 fields (flags, dropped counts): a larger value
+    /// is garbage.
+    static func uint32(_ reader: inout ByteReader, _ field: StaticString) throws(BatchCodecError) -> UInt32 {
+        let offset = reader.offset
+        let value = try reader.varint(field)
+        guard let number = UInt32(exactly: value) else { throw .outOfRange(field: "\(field)", offset: offset, value: value) }
+        return number
     }
 
     /// Rejects flag bits this version does not define: they mean garbage or a newer writer.

@@ -1,7 +1,8 @@
 import Telemetry
 
-// Records written before histograms, per-sample timestamps and family scopes existed have
-// none of the flag bits or tags below set, so they decode unchanged: no version bump.
+// Records written before histograms, per-sample timestamps, family scopes, integer values,
+// scope details, up-down counters and label types existed have none of the flag bits or tags
+// below set, so they decode unchanged: no version bump.
 extension BatchCodec {
     enum SampleFlag {
         /// The sample's label names are the previous sample's (in the same family): only
@@ -10,7 +11,16 @@ extension BatchCodec {
         static let histogram: UInt8 = 1 << 1
         static let timestamp: UInt8 = 1 << 2
         static let startTimestamp: UInt8 = 1 << 3
-        static let all: UInt8 = 0x0F
+        /// The value is an integer (`MetricNumber.int`), written as a zigzag varint instead of
+        /// a double: exact beyond 2^53, and shorter for small counts.
+        static let integer: UInt8 = 1 << 4
+        /// The types of the labels an SDK sent as ints, doubles or bools (`LabelTypes`) follow
+        /// the histogram: a count, then each label name and its `LabelTypes.Kind` byte.
+        static let labelTypes: UInt8 = 1 << 5
+        /// The label types are the previous sample's (in the same family), which had some: an
+        /// SDK's points under one metric tend to share attribute names and types.
+        static let sameLabelTypes: UInt8 = 1 << 6
+        static let all: UInt8 = 0x7F
     }
 
     enum HistogramFlag {
@@ -21,6 +31,9 @@ extension BatchCodec {
 
     /// Set on a family's kind byte when an instrumentation scope follows the unit.
     static let familyScopeFlag: UInt8 = 0x80
+    /// Set on a family's kind byte (with `familyScopeFlag`) when that scope is extended
+    /// (attributes, schema URL): `hasDetails`.
+    static let familyScopeDetailsFlag: UInt8 = 0x40
 
     static func metrics(_ batch: MetricBatch, into writer: inout ByteWriter) {
         writer.timestamp(batch.timestamp)
@@ -28,20 +41,26 @@ extension BatchCodec {
         for family in batch.families {
             writer.string(family.name)
             writer.string(family.help)
-            let hasScope = !family.scope.name.isEmpty || !family.scope.version.isEmpty
-            writer.u8(kindTag(family.kind) | (hasScope ? familyScopeFlag : 0))
+            let hasScope = family.scope != InstrumentationScope()
+            let scopeFlags = hasScope ? familyScopeFlag | (hasDetails(family.scope) ? familyScopeDetailsFlag : 0) : 0
+            writer.u8(kindTag(family.kind) | scopeFlags)
             writer.string(family.unit)
-            if hasScope {
-                writer.string(family.scope.name)
-                writer.string(family.scope.version)
-            }
+            if hasScope { scope(family.scope, into: &writer) }
             writer.varint(family.samples.count)
             var previous: Labels?
+            var previousTypes = LabelTypes()
             for sample in family.samples {
                 var flags: UInt8 = 0
                 if sample.histogram != nil { flags |= SampleFlag.histogram }
                 if sample.timestamp != nil { flags |= SampleFlag.timestamp }
                 if sample.startTimestamp != nil { flags |= SampleFlag.startTimestamp }
+                if case .int = sample.number { flags |= SampleFlag.integer }
+                let writesTypes = !sample.labelTypes.isEmpty && sample.labelTypes != previousTypes
+                if writesTypes {
+                    flags |= SampleFlag.labelTypes
+                } else if !sample.labelTypes.isEmpty {
+                    flags |= SampleFlag.sameLabelTypes
+                }
                 if let previous, sameNames(previous, sample.labels) {
                     writer.u8(flags | SampleFlag.sameLabelNames)
                     for pair in sample.labels.pairs { writer.string(pair.value) }
@@ -53,11 +72,16 @@ extension BatchCodec {
                         writer.string(pair.value)
                     }
                 }
-                writer.double(sample.value)
+                switch sample.number {
+                case .double(let value): writer.double(value)
+                case .int(let value): writer.zigzag(value)
+                }
                 if let timestamp = sample.timestamp { writer.timestamp(timestamp) }
                 if let start = sample.startTimestamp { writer.timestamp(start) }
                 if let histogram = sample.histogram { self.histogram(histogram, into: &writer) }
+                if writesTypes { labelTypes(sample.labelTypes, into: &writer) }
                 previous = sample.labels
+                previousTypes = sample.labelTypes
             }
         }
     }
@@ -72,21 +96,25 @@ extension BatchCodec {
             let help = try reader.string("metric help")
             let kindOffset = reader.offset
             let kindByte = try reader.u8("metric kind")
-            guard let kind = kind(kindByte & ~familyScopeFlag) else {
+            let hasScope = kindByte & familyScopeFlag != 0
+            let scopeDetails = kindByte & familyScopeDetailsFlag != 0
+            guard let kind = kind(kindByte & ~(familyScopeFlag | familyScopeDetailsFlag)), hasScope || !scopeDetails else {
                 throw .badTag(field: "metric kind", offset: kindOffset, tag: kindByte)
             }
             let unit = try reader.string("metric unit")
-            var scope = InstrumentationScope()
-            if kindByte & familyScopeFlag != 0 {
-                scope.name = try reader.string("metric scope name")
-                scope.version = try reader.string("metric scope version")
-            }
+            let scope = hasScope ? try self.scope(&reader, details: scopeDetails) : InstrumentationScope()
             let sampleCount = try reader.count("metric sample count")
             var samples: [MetricSample] = []
             samples.reserveCapacity(sampleCount)
             var names: [String] = []
+            var previousTypes = LabelTypes()
             for index in 0..<sampleCount {
+                let flagsOffset = reader.offset
                 let flags = try flags(&reader, "metric sample flags", allowed: SampleFlag.all)
+                // Both type flags at once, or "the same types" after a sample without any.
+                if flags & SampleFlag.sameLabelTypes != 0, flags & SampleFlag.labelTypes != 0 || previousTypes.isEmpty {
+                    throw .badTag(field: "metric sample flags", offset: flagsOffset, tag: flags)
+                }
                 var pairs: [(name: String, value: String)] = []
                 if flags & SampleFlag.sameLabelNames == 0 {
                     let labelCount = try reader.count("label count")
@@ -98,21 +126,52 @@ extension BatchCodec {
                         pairs.append((labelName, try reader.string("label value")))
                     }
                 } else {
-                    guard index > 0 else {
-                        throw .badTag(field: "metric sample flags", offset: reader.offset - 1, tag: flags)
-                    }
+                    guard index > 0 else { throw .badTag(field: "metric sample flags", offset: flagsOffset, tag: flags) }
                     pairs.reserveCapacity(names.count)
                     for labelName in names { pairs.append((labelName, try reader.string("label value"))) }
                 }
-                var sample = MetricSample(labels: Labels(pairs), value: try reader.double("sample value"))
+                let number: MetricNumber = flags & SampleFlag.integer != 0
+                    ? .int(try reader.zigzag("sample value")) : .double(try reader.double("sample value"))
+                var sample = MetricSample(labels: Labels(pairs), number: number)
                 if flags & SampleFlag.timestamp != 0 { sample.timestamp = try reader.timestamp("sample timestamp") }
                 if flags & SampleFlag.startTimestamp != 0 { sample.startTimestamp = try reader.timestamp("sample start") }
                 if flags & SampleFlag.histogram != 0 { sample.histogram = try histogram(&reader) }
+                if flags & SampleFlag.labelTypes != 0 {
+                    sample.labelTypes = try labelTypes(&reader)
+                } else if flags & SampleFlag.sameLabelTypes != 0 {
+                    sample.labelTypes = previousTypes
+                }
+                previousTypes = sample.labelTypes
                 samples.append(sample)
             }
             families.append(MetricFamily(name: name, help: help, kind: kind, unit: unit, samples: samples, scope: scope))
         }
         return MetricBatch(families: families, timestamp: timestamp)
+    }
+
+    private static func labelTypes(_ types: LabelTypes, into writer: inout ByteWriter) {
+        writer.varint(types.entries.count)
+        for entry in types.entries {
+            writer.string(entry.name)
+            writer.u8(entry.kind.rawValue)
+        }
+    }
+
+    /// At least one entry: an empty list is written as no flag, so reading one is garbage.
+    private static func labelTypes(_ reader: inout ByteReader) throws(BatchCodecError) -> LabelTypes {
+        let countOffset = reader.offset
+        let count = try reader.count("label type count")
+        guard count > 0 else { throw .outOfRange(field: "label type count", offset: countOffset, value: 0) }
+        var types = LabelTypes()
+        types.entries.reserveCapacity(count)
+        for _ in 0..<count {
+            let name = try reader.string("label type name")
+            let kindOffset = reader.offset
+            let tag = try reader.u8("label type")
+            guard let kind = LabelTypes.Kind(rawValue: tag) else { throw .badTag(field: "label type", offset: kindOffset, tag: tag) }
+            types.append(name, kind)
+        }
+        return types
     }
 
     private static func histogram(_ histogram: HistogramValue, into writer: inout ByteWriter) {
@@ -156,6 +215,7 @@ extension BatchCodec {
         case .counter: 0
         case .gauge: 1
         case .histogram: 2
+        case .upDownCounter: 3
         }
     }
 
@@ -164,6 +224,7 @@ extension BatchCodec {
         case 0: .counter
         case 1: .gauge
         case 2: .histogram
+        case 3: .upDownCounter
         default: nil
         }
     }

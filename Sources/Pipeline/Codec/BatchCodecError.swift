@@ -13,6 +13,8 @@ public enum BatchCodecError: Error, Sendable, Hashable, CustomStringConvertible 
     case badUTF8(field: String, offset: Int, length: Int)
     /// A varint longer than 64 bits.
     case varintOverflow(field: String, offset: Int)
+    /// A number larger than `field` can hold (a 32-bit OTLP count or flags word).
+    case outOfRange(field: String, offset: Int, value: UInt64)
     /// Attribute values nested deeper than `BatchCodec.maxDepth`.
     case tooDeep(offset: Int)
     /// The header's event count disagrees with the payload.
@@ -34,6 +36,8 @@ public enum BatchCodecError: Error, Sendable, Hashable, CustomStringConvertible 
             return "\(field) at offset \(offset) is not valid UTF-8 (\(length) bytes)"
         case let .varintOverflow(field, offset):
             return "varint of \(field) at offset \(offset) overflows 64 bits"
+        case let .outOfRange(field, offset, value):
+            return "\(field) at offset \(offset) is \(value), out of its range"
         case let .tooDeep(offset):
             return "attribute values nested deeper than \(BatchCodec.maxDepth) at offset \(offset)"
         case let .eventCountMismatch(header, decoded):

@@ -51,9 +51,17 @@ public final class SourceOutput: Sendable {
 
     /// Sends `batch` unless a `block` buffer is full right now.
     public func trySend(_ batch: TelemetryBatch, acknowledgement: Acknowledgement? = nil) async throws(BufferError) -> Acceptance {
-        let targets = prepare(batch, acknowledgement: acknowledgement)
-        // A buffer that several routes lead to takes one copy per route: check them summed,
-        // or the second copy would wait for room here.
+        try await trySend([batch], acknowledgement: acknowledgement)
+    }
+
+    /// Sends all of `batches` (one OTLP request's resources) unless a `block` buffer lacks
+    /// room for their sum right now, in which case none is sent: a sender told to retry
+    /// must not find part of its request already delivered. One acknowledgement covers all.
+    public func trySend(_ batches: [TelemetryBatch], acknowledgement: Acknowledgement? = nil) async throws(BufferError) -> Acceptance {
+        var targets: [(any TelemetryBuffer, BufferItem)] = []
+        for batch in batches { targets += prepare(batch, acknowledgement: acknowledgement) }
+        // A buffer that several routes or batches lead to takes one copy each: check them
+        // summed, or a later copy would wait for room here.
         var demand: [ObjectIdentifier: (buffer: any TelemetryBuffer, events: Int, bytes: Int)] = [:]
         for (buffer, item) in targets where buffer.whenFull == .block {
             demand[ObjectIdentifier(buffer), default: (buffer, 0, 0)].events += item.events

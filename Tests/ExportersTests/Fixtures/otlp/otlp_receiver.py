@@ -13,6 +13,10 @@ next requests in turn: a JSON list of {"status": 503, "retry_after": "7", "messa
 {"status": 200, "rejected": 2, "message": "…"} (partial_success) or {"status": 200,
 "garbage": true}. Responses are in the request's encoding, errors as google.rpc.Status.
 GET /healthz answers 200 once it listens. It exits by itself after --lifetime seconds.
+
+--capture PATH (repeatable) also takes POSTs to PATH that are not OTLP, a Loki push for one:
+their JSON body (gzip when so encoded) is recorded as it came, {"path", "headers", "body"},
+and answered 204.
 """
 
 import argparse
@@ -72,6 +76,7 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--responses", default="[]")
     parser.add_argument("--lifetime", type=float, default=120)
+    parser.add_argument("--capture", action="append", default=[], help="a non-OTLP path whose JSON bodies are recorded")
     args = parser.parse_args()
 
     responses = json.loads(args.responses)
@@ -110,6 +115,17 @@ def main():
             entry = {"path": self.path, "headers": {name.lower(): value for name, value in self.headers.items()}}
             content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip()
             is_json = content_type == "application/json"
+            if self.path in args.capture:
+                try:
+                    entry["body"] = json.loads(gzip.decompress(body) if self.headers.get("Content-Encoding") == "gzip" else body)
+                except Exception as error:  # recorded, and refused, so the test sees what was wrong
+                    entry["error"] = "%s: %s" % (type(error).__name__, error)
+                    record(entry)
+                    self.answer(400, entry["error"].encode())
+                    return
+                record(entry)
+                self.answer(204)
+                return
             if self.path not in SIGNALS:
                 entry["error"] = "unknown path"
                 record(entry)
