@@ -184,7 +184,8 @@ let package = Package(
         .executableTarget(
             name: "outrider-bench",
             dependencies: [
-                "HostMetrics", "Telemetry", "Exporters",
+                "HostMetrics", "Telemetry", "Exporters", "OTLP",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -5,6 +5,7 @@ import Glibc
 //   outrider-bench scrape N NAME=PORT:PID ...   /metrics latency and server CPU, servers alternating
 //   outrider-bench export PORT ITEMS             each exporter's encoder + HTTP sender to outrider-sink
 //   outrider-bench otlp-load PORT SECONDS CONCURRENCY [RATE]   span requests to the OTLP receiver
+//   outrider-bench decode N                      protobuf trace decoding alone, message tree vs direct
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
@@ -31,7 +32,11 @@ case "otlp-load":
         exit(2)
     }
     await otlpLoadBenchmark(port: port, seconds: seconds, concurrency: concurrency, rate: arguments.count > 4 ? Double(arguments[4]) : nil)
+case "decode":
+    decodeBenchmark(iterations: arguments.count > 1 ? Int(arguments[1]) ?? 2000 : 2000)
 default:
-    print("usage: outrider-bench collect N [breakdown] | scrape N NAME=PORT:PID ... | export PORT ITEMS | otlp-load PORT SECONDS CONCURRENCY [RATE]")
+    print(
+        "usage: outrider-bench collect N [breakdown] | scrape N NAME=PORT:PID ... | export PORT ITEMS"
+            + " | otlp-load PORT SECONDS CONCURRENCY [RATE] | decode N")
     exit(2)
 }

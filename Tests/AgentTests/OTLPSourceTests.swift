@@ -34,6 +34,7 @@ struct OTLPSourceTests {
         #expect(config.maxBodyBytes == ByteSize(bytes: 8 << 20))
         #expect(config.retryAfter == ConfigDuration(.seconds(1)))
         #expect(config.idleTimeout == ConfigDuration(.seconds(60)))
+        #expect(config.maxConnections == 256)
     }
 
     @Test func everyKey() throws {
@@ -42,11 +43,13 @@ struct OTLPSourceTests {
             max_body_bytes: 512KiB
             retry_after: 5s
             idle_timeout: 2m
+            max_connections: 16
             """))
         #expect(config.listen == HostPort(host: "::1", port: 14318))
         #expect(config.maxBodyBytes.bytes == 512 * 1024)
         #expect(config.retryAfter == ConfigDuration(.seconds(5)))
         #expect(config.idleTimeout == ConfigDuration(.seconds(120)))
+        #expect(config.maxConnections == 16)
     }
 
     @Test func badAddressesAreRefusedWithTheirPosition() {
@@ -64,10 +67,12 @@ struct OTLPSourceTests {
             max_body_bytes: 10B
             retry_after: 0s
             idle_timeout: 10ms
+            max_connections: 0
             """) == [
             "outrider.yaml:4:21: sources.app_otlp.max_body_bytes: must be between 1KiB and 1GiB",
             "outrider.yaml:5:18: sources.app_otlp.retry_after: must be between 1s and 1h (Retry-After is in whole seconds)",
             "outrider.yaml:6:19: sources.app_otlp.idle_timeout: must be at least 1s",
+            "outrider.yaml:7:22: sources.app_otlp.max_connections: must be between 1 and 65536",
         ])
     }
 
@@ -137,6 +142,7 @@ struct OTLPSourceTests {
         #expect(metrics.contains(#"outrider_receiver_accepted_items_total{receiver="app_otlp",signal="traces"} 1"#), "\(metrics)")
         #expect(metrics.contains(#"outrider_receiver_refused_items_total{receiver="app_otlp",signal="traces",reason="full"} 0"#))
         #expect(metrics.contains(#"outrider_receiver_open_connections{receiver="app_otlp"} 0"#), "the request's connection closed")
+        #expect(metrics.contains(#"outrider_receiver_refused_connections_total{receiver="app_otlp"} 0"#), "\(metrics)")
         #expect(!metrics.contains(#"signal="logs""#), "only the signals a pipeline takes")
         #expect(agent.logs.contains("otlp receiver listening"))
         _ = try await agent.stop()

@@ -110,7 +110,7 @@ struct SampleProcessorConfigTests {
             #"decision="sampled",processor="head",reason="error""#: 1,
             #"decision="sampled",processor="head",reason="parent""#: 1,
             #"decision="sampled",processor="head",reason="ratio""#: 2,
-            #"decision="not_sampled",processor="head",reason="ratio""#: 3,
+            #"decision="not_sampled",processor="head",reason="ratio""#: 4,
         ])
         #expect(metrics.types["outrider_traces_sampled_total"] == "counter")
     }
@@ -144,8 +144,9 @@ struct TestSpansSource: Service {
             (span(1, 1), true),
             (span(2, .max), false),
             (span(3, .max, status: .error), true),
-            (span(4, .max, flags: 0x01), true),
-            (span(5, .max, flags: 0x300), false),  // is-remote bits, not sampled: up to the ratio
+            (span(4, .max, flags: 0x301), true),  // a remote parent sampled it
+            (span(5, .max, flags: 0x300), false),  // a remote parent, not sampled: up to the ratio
+            (span(8, .max, flags: 0x101), false),  // sampled bit without a remote parent (Java's every span): the ratio
             (span(6, 1 << 62 - 1), true),
             (span(7, 1 << 62), false),
         ]

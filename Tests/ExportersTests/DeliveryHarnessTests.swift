@@ -149,11 +149,11 @@ final class DurableStandIn: TelemetryBuffer {
     var whenFull: WhenFull { inner.whenFull }
     var stats: BufferStats { inner.stats }
 
-    func append(_ item: BufferItem, waitForRoom: Bool) async throws(BufferError) -> AppendResult {
-        try await inner.append(item, waitForRoom: waitForRoom)
+    func append(_ item: BufferItem, ifBlocked: BlockedAppend) async throws(BufferError) -> AppendResult {
+        try await inner.append(item, ifBlocked: ifBlocked)
     }
 
-    func hasRoom(events: Int, bytes: Int) -> Bool { inner.hasRoom(events: events, bytes: bytes) }
+    func hasRoom(events: Int, bytes: Int) throws(BufferError) -> Bool { try inner.hasRoom(events: events, bytes: bytes) }
     func nextBatch(_ limits: BatchLimits) async -> BufferedBatch? { await inner.nextBatch(limits) }
 
     func complete(_ batch: BufferedBatch, delivered: Bool) {
@@ -188,7 +188,7 @@ enum Harness {
     ) async throws {
         for start in stride(from: range.lowerBound, to: range.upperBound, by: perItem) {
             let item = BufferItem(logs(start..<min(start + perItem, range.upperBound)), acknowledgement: tally?.make())
-            _ = try await buffer.append(item, waitForRoom: true)
+            _ = try await buffer.append(item, ifBlocked: .wait)
         }
     }
 

@@ -27,7 +27,7 @@ struct RemoteWriteDeliveryTests {
             let batch = TelemetryBatch.metrics(
                 MetricBatch(families: [family], timestamp: Timestamp(nanosecondsSinceEpoch: Int64(item + 1) * 1_000_000_000)),
                 resource: Resource(attributes: ["service.name": "checkout"]))
-            _ = try await buffer.append(BufferItem(batch, acknowledgement: tally?.make()), waitForRoom: true)
+            _ = try await buffer.append(BufferItem(batch, acknowledgement: tally?.make()), ifBlocked: .wait)
         }
         await buffer.close()
         return buffer
@@ -115,7 +115,7 @@ struct RemoteWriteDeliveryTests {
                 ])
             for families in [[memory], [latency]] {
                 let batch = TelemetryBatch.metrics(MetricBatch(families: families, timestamp: Harness.now))
-                _ = try await buffer.append(BufferItem(batch, acknowledgement: tally.make()), waitForRoom: true)
+                _ = try await buffer.append(BufferItem(batch, acknowledgement: tally.make()), ifBlocked: .wait)
             }
             await buffer.close()
             let logs = LogCapture()

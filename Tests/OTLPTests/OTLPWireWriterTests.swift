@@ -21,6 +21,12 @@ struct OTLPWireWriterTests {
         #expect(written == expected, "\(firstDifference(written, expected))", sourceLocation: sourceLocation)
     }
 
+    static func expectSameMetrics(_ batches: [TelemetryBatch], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let expected: [UInt8] = try OTLPMetrics.request(batches).serializedBytes()
+        let written = OTLPMetrics.serialize(batches)
+        #expect(written == expected, "\(firstDifference(written, expected))", sourceLocation: sourceLocation)
+    }
+
     /// Where two byte strings part, for a failure message that says more than "not equal".
     static func firstDifference(_ got: [UInt8], _ want: [UInt8]) -> String {
         let index = (0..<min(got.count, want.count)).first { got[$0] != want[$0] } ?? min(got.count, want.count)
@@ -39,39 +45,54 @@ struct OTLPWireWriterTests {
             (.max, [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]),
         ]
         for (value, bytes) in cases {
-            var out: [UInt8] = []
-            ProtobufWriter.appendVarint(value, to: &out)
-            #expect(out == bytes, "\(value)")
+            var out = ProtobufWriter(capacity: 1)
+            out.appendVarint(value)
+            #expect(out.bytes() == bytes, "\(value)")
             #expect(ProtobufWriter.varintSize(value) == bytes.count, "\(value)")
         }
-        var negative: [UInt8] = []
-        ProtobufWriter.appendVarintField(3, UInt64(bitPattern: -1), to: &negative)
-        #expect(negative == [0x18] + Array(repeating: 0xFF, count: 9) + [0x01], "a negative int64 takes ten bytes")
+        var negative = ProtobufWriter()
+        negative.appendVarintField(3, UInt64(bitPattern: -1))
+        #expect(negative.bytes() == [0x18] + Array(repeating: 0xFF, count: 9) + [0x01], "a negative int64 takes ten bytes")
     }
 
-    @Test("fixed-width fields are little-endian; a field number of 16 takes a two-byte tag")
-    func fixedWidth() {
-        var out: [UInt8] = []
-        ProtobufWriter.appendFixed64Field(7, 0x0102_0304_0506_0708, to: &out)
-        ProtobufWriter.appendFixed32Field(16, 0x0A0B_0C0D, to: &out)
-        ProtobufWriter.appendDoubleField(4, 1.0, to: &out)
-        #expect(out == [0x39, 8, 7, 6, 5, 4, 3, 2, 1, 0x85, 0x01, 0x0D, 0x0C, 0x0B, 0x0A, 0x21, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F])
+    @Test("fixed-width fields are little-endian; a field number of 16 takes a two-byte tag; strings and bytes are length-prefixed")
+    func fields() {
+        var out = ProtobufWriter(capacity: 1)
+        out.appendFixed64Field(7, 0x0102_0304_0506_0708)
+        out.appendFixed32Field(16, 0x0A0B_0C0D)
+        out.appendDoubleField(4, 1.0)
+        out.appendStringField(1, "ü")
+        out.appendBytesField(7, [])
+        out.appendBytesField(2, [9])
+        #expect(out.bytes() == [
+            0x39, 8, 7, 6, 5, 4, 3, 2, 1, 0x85, 0x01, 0x0D, 0x0C, 0x0B, 0x0A, 0x21, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F,
+            0x0A, 2, 0xC3, 0xBC, 0x3A, 0, 0x12, 1, 9,
+        ])
     }
 
-    @Test("an embedded message gets the shortest length whatever width was reserved for it", arguments: [1, 2, 3, 5])
+    @Test("an embedded message gets the shortest length whatever width was reserved for it, nested too", arguments: [1, 2, 3, 5])
     func messageLengths(guess: Int) {
         for length in [0, 1, 127, 128, 300, 16383, 16384, 2_097_151, 2_097_152] {
-            var out: [UInt8] = [0xEE]
-            ProtobufWriter.appendMessageField(2, lengthGuess: guess, to: &out) { out in
-                out.append(contentsOf: (0..<length).lazy.map { UInt8(truncatingIfNeeded: $0) })
+            let content = (0..<length).map { UInt8(truncatingIfNeeded: $0) }
+            // Grown from a small buffer while written, so moves and growth meet.
+            var out = ProtobufWriter(capacity: 1)
+            [UInt8(0xEE)].withUnsafeBytes { out.appendRaw($0) }
+            out.appendMessageField(1, lengthGuess: guess) { outer in
+                outer.appendMessageField(2, lengthGuess: guess) { inner in content.withUnsafeBytes { inner.appendRaw($0) } }
+                outer.appendVarintField(3, 1)
             }
-            out.append(0xDD)
-            var expected: [UInt8] = [0xEE, 0x12]
-            ProtobufWriter.appendVarint(UInt64(length), to: &expected)
-            expected.append(contentsOf: (0..<length).lazy.map { UInt8(truncatingIfNeeded: $0) })
-            expected.append(0xDD)
-            #expect(out == expected, "length \(length), guess \(guess)")
+            out.appendVarintField(4, 2)
+            var inner: [UInt8] = [0x12]
+            inner += Self.varint(length) + content + [0x18, 1]
+            let expected = [0xEE, 0x0A] + Self.varint(inner.count) + inner + [0x20, 2]
+            #expect(out.bytes() == expected, "length \(length), guess \(guess)")
         }
+    }
+
+    static func varint(_ value: Int) -> [UInt8] {
+        var out = ProtobufWriter()
+        out.appendVarint(UInt64(value))
+        return out.bytes()
     }
 
     @Test("UTF-8 validation agrees with String(validating:) on edge sequences and 200 000 random ones")
@@ -103,6 +124,31 @@ struct OTLPWireWriterTests {
         try Self.expectSameLogs(OTLPSamples.logs)
         try Self.expectSameSpans(OTLPSamples.spans + OTLPSamples.spans.reversed())
         try Self.expectSameLogs(OTLPSamples.logs.reversed() + OTLPSamples.logs)
+        try Self.expectSameMetrics(OTLPSamples.metrics)
+        try Self.expectSameMetrics(OTLPSamples.metrics + OTLPSamples.metrics.reversed())
+    }
+
+    @Test("metrics: typed point attributes (int64 extremes, doubles, bools, text that no longer reads as its type), int and double values")
+    func typedMetrics() throws {
+        var types = LabelTypes()
+        for (name, kind) in [("i", LabelTypes.Kind.int), ("d", .double), ("b", .bool), ("stale", .int), ("nan", .double), ("nz", .double)] {
+            types.append(name, kind)
+        }
+        let labels: Labels = [
+            "i": "-9223372036854775808", "d": "0.1", "b": "true", "stale": "[redacted]", "nan": "NaN", "nz": "-0.0", "plain": "text",
+        ]
+        let samples = [Int64.min, -1, 0, 1, .max].map { MetricSample(labels: labels, number: .int($0), labelTypes: types) }
+            + [0.0, -0.0, .nan, -.infinity, 1e300].map { MetricSample(labels: labels, number: .double($0), labelTypes: types) }
+        let batch = TelemetryBatch.metrics(MetricBatch(families: [
+            MetricFamily(name: "typed", help: "", kind: .gauge, samples: samples),
+            MetricFamily(name: "typed_sum", help: "h", kind: .upDownCounter, unit: "1", samples: samples),
+            MetricFamily(name: "typed_histogram", help: "", kind: .histogram, samples: [
+                MetricSample(labels: labels, number: .double(2), histogram: OTLPSamples.histogram, labelTypes: types),
+                // No histogram: not a point, left out by both.
+                MetricSample(labels: labels, number: .double(2), labelTypes: types),
+            ]),
+        ], timestamp: OTLPSamples.now))
+        try Self.expectSameMetrics([batch])
     }
 
     @Test("the fidelity request (32-bit flags, link flags, dropped counts, scope attributes, schema URLs) read and written again")
@@ -223,6 +269,80 @@ struct OTLPWireWriterTests {
         try Self.expectSameLogs(logBatches)
     }
 
+    // MARK: - Grouping
+
+    /// The grouping rule written the plain way, item by item: what `OTLPGrouping` (which
+    /// works on runs of items) must agree with.
+    static func referenceGroups<Item>(
+        _ batches: [TelemetryBatch], _ items: (TelemetryBatch) -> [(InstrumentationScope, Item)]
+    ) -> [(resource: Resource, scopes: [(scope: InstrumentationScope, items: [Item])])] {
+        var groups: [(resource: Resource, scopes: [(scope: InstrumentationScope, items: [Item])])] = []
+        for batch in batches where !batch.isEmpty {
+            let resource = groups.firstIndex { $0.resource == batch.resource } ?? {
+                groups.append((batch.resource, []))
+                return groups.count - 1
+            }()
+            for (scope, item) in items(batch) {
+                let index = groups[resource].scopes.firstIndex { $0.scope == scope } ?? {
+                    groups[resource].scopes.append((scope, []))
+                    return groups[resource].scopes.count - 1
+                }()
+                groups[resource].scopes[index].items.append(item)
+            }
+        }
+        return groups
+    }
+
+    @Test("grouping by runs gives what grouping item by item gives: 500 random mixes of resources, scopes and signals")
+    func grouping() {
+        var random = OTLPRandomTelemetry(seed: 0x5EED_0003)
+        random.notANumber = false
+        for round in 0..<500 {
+            var batches = random.spanBatches() + random.logBatches()
+            batches.shuffle(using: &random.random)
+            let spans = Self.referenceGroups(batches) { (batch: TelemetryBatch) -> [(InstrumentationScope, Span)] in
+                guard case .spans(let spans) = batch.payload else { return [] }
+                return spans.map { ($0.scope, $0) }
+            }
+            let groupedSpans = OTLPGrouping.spans(batches)
+            #expect(groupedSpans.map(\.resource) == spans.map { $0.resource }, "round \(round)")
+            #expect(groupedSpans.map { $0.scopes.map(\.scope) } == spans.map { $0.scopes.map { $0.scope } }, "round \(round)")
+            #expect(groupedSpans.map { $0.scopes.map(\.items) } == spans.map { $0.scopes.map { $0.items } }, "round \(round)")
+            let logs = Self.referenceGroups(batches) { (batch: TelemetryBatch) -> [(InstrumentationScope, LogRecord)] in
+                guard case .logs(let records) = batch.payload else { return [] }
+                return records.map { ($0.scope, $0) }
+            }
+            let groupedLogs = OTLPGrouping.logs(batches)
+            #expect(groupedLogs.map(\.resource) == logs.map { $0.resource }, "round \(round)")
+            #expect(groupedLogs.map { $0.scopes.map(\.scope) } == logs.map { $0.scopes.map { $0.scope } }, "round \(round)")
+            #expect(groupedLogs.map { $0.scopes.map(\.items) } == logs.map { $0.scopes.map { $0.items } }, "round \(round)")
+        }
+        let metrics = Self.referenceGroups(OTLPSamples.metrics + OTLPSamples.metrics.reversed()) {
+            (batch: TelemetryBatch) -> [(InstrumentationScope, (MetricFamily, Timestamp))] in
+            guard case .metrics(let metrics) = batch.payload else { return [] }
+            return metrics.families.map { ($0.scope, ($0, metrics.timestamp)) }
+        }
+        let groupedMetrics = OTLPGrouping.metrics(OTLPSamples.metrics + OTLPSamples.metrics.reversed())
+        #expect(groupedMetrics.map(\.resource) == metrics.map { $0.resource })
+        #expect(groupedMetrics.map { $0.scopes.map(\.scope) } == metrics.map { $0.scopes.map { $0.scope } })
+        #expect(groupedMetrics.map { $0.scopes.map { $0.items.map(\.family) } } == metrics.map { $0.scopes.map { $0.items.map { $0.0 } } })
+        #expect(groupedMetrics.map { $0.scopes.map { $0.items.map(\.batchTimestamp) } } == metrics.map { $0.scopes.map { $0.items.map { $0.1 } } })
+    }
+
+    @Test("2 000 random metric requests: identical bytes")
+    func randomMetrics() throws {
+        var random = OTLPRandomTelemetry(seed: 0x5EED_0004)
+        for round in 0..<2_000 {
+            let batches = random.metricBatches()
+            let expected: [UInt8] = try OTLPMetrics.request(batches).serializedBytes()
+            let written = OTLPMetrics.serialize(batches)
+            guard written == expected else {
+                Issue.record("round \(round): \(Self.firstDifference(written, expected))")
+                return
+            }
+        }
+    }
+
     // MARK: - Random batches
 
     @Test("2 000 random span requests: identical bytes")
@@ -259,6 +379,8 @@ struct OTLPWireWriterTests {
 /// that grouping has work to do.
 struct OTLPRandomTelemetry {
     var random: SplitMix64
+    /// NaN attribute values; off where items are compared with `==` (NaN is not equal to itself).
+    var notANumber = true
 
     init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
@@ -309,7 +431,7 @@ struct OTLPRandomTelemetry {
         case 0: .string(text())
         case 1: .bool(chance(2))
         case 2: .int(Int64(bitPattern: number()))
-        case 3: .double([0, -0.0, 0.1, -1e300, .infinity, .nan, .leastNonzeroMagnitude][random.next(7)])
+        case 3: .double([0, -0.0, 0.1, -1e300, .infinity, notANumber ? .nan : 1.5, .leastNonzeroMagnitude][random.next(7)])
         case 4: .bytes(bytes())
         case 5: .array((0..<random.next(4)).map { _ in value(depth: depth + 1) })
         default: .map(attributes(depth: depth + 1))
@@ -375,6 +497,49 @@ struct OTLPRandomTelemetry {
 
     mutating func spanBatches() -> [TelemetryBatch] {
         (0..<random.next(4)).map { _ in .spans((0..<random.next(6)).map { _ in span() }, resource: resource()) }
+    }
+
+    mutating func labels() -> (Labels, LabelTypes) {
+        var labels = Labels()
+        var types = LabelTypes()
+        for index in 0..<random.next(5) {
+            let name = chance(8) ? "" : "l\(index)"
+            let texts = ["", "0", "-9223372036854775808", "9223372036854775807", "0.1", "-0.0", "NaN", "+Inf", "1e300", "true", "false", text()]
+            labels.pairs.append((name, texts[random.next(texts.count)]))
+            if chance(2) { types.append(name, LabelTypes.Kind(rawValue: UInt8(random.next(3)))!) }
+        }
+        return (labels, types)
+    }
+
+    mutating func histogram() -> HistogramValue {
+        let bounds = (0..<random.next(5)).map { Double($0) * 2.5 - 1 }
+        let counts = chance(4) ? [] : (0...bounds.count).map { _ in number() }
+        return HistogramValue(
+            bounds: bounds, counts: counts, sum: [0, -0.0, 27.125, .nan][random.next(4)], count: number(),
+            min: chance(2) ? nil : [0, -0.0, -2.5][random.next(3)], max: chance(2) ? nil : [0, 17.5][random.next(2)])
+    }
+
+    mutating func sample(histogram isHistogram: Bool) -> MetricSample {
+        let (labels, types) = labels()
+        let number: MetricNumber = chance(2)
+            ? .int(Int64(bitPattern: number()))
+            : .double([0, -0.0, 0.1, .nan, .infinity, -1e300, Double(Int64.max)][random.next(7)])
+        return MetricSample(
+            labels: labels, number: number, histogram: isHistogram && !chance(8) ? histogram() : nil,
+            timestamp: chance(2) ? nil : timestamp(), startTimestamp: chance(2) ? nil : timestamp(), labelTypes: types)
+    }
+
+    mutating func family() -> MetricFamily {
+        let kind = [MetricFamily.Kind.counter, .gauge, .histogram, .upDownCounter][random.next(4)]
+        return MetricFamily(
+            name: chance(8) ? "" : text(), help: chance(2) ? "" : text(), kind: kind, unit: chance(2) ? "" : "s",
+            samples: (0..<random.next(5)).map { _ in sample(histogram: kind == .histogram) }, scope: scope())
+    }
+
+    mutating func metricBatches() -> [TelemetryBatch] {
+        (0..<random.next(4)).map { _ in
+            .metrics(MetricBatch(families: (0..<random.next(5)).map { _ in family() }, timestamp: timestamp()), resource: resource())
+        }
     }
 
     mutating func logBatches() -> [TelemetryBatch] {

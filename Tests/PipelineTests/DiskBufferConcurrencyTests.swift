@@ -26,7 +26,7 @@ struct DiskBufferConcurrencyTests {
                 group.addTask {
                     for index in 0..<perSender {
                         let result = try await buffer.append(
-                            BufferItem(Fixture.logs("s\(sender)i\(index)", 1 + index % 7, bodyBytes: 300)), waitForRoom: true)
+                            BufferItem(Fixture.logs("s\(sender)i\(index)", 1 + index % 7, bodyBytes: 300)), ifBlocked: .wait)
                         #expect(result == .accepted)
                     }
                 }
@@ -72,11 +72,11 @@ struct DiskBufferConcurrencyTests {
         let directory = try TemporaryDirectory("disk-buffer")
         let buffer = try await DiskBuffer.open(
             directory: directory.path, maxBytes: 1 << 20, whenFull: .block, sync: .interval(.milliseconds(50)))
-        _ = try await buffer.append(BufferItem(Fixture.logs("x", 1)), waitForRoom: true)
+        _ = try await buffer.append(BufferItem(Fixture.logs("x", 1)), ifBlocked: .wait)
         #expect(await eventually { buffer.log.state.unsyncedBytes == 0 })
         await buffer.closeLog()
         await buffer.closeLog()
-        await #expect(throws: BufferError.closed) { try await buffer.append(BufferItem(Fixture.logs("y", 1)), waitForRoom: true) }
+        await #expect(throws: BufferError.closed) { try await buffer.append(BufferItem(Fixture.logs("y", 1)), ifBlocked: .wait) }
         #expect(await buffer.nextBatch(BatchLimits(maxWait: .zero)) == nil)
     }
 
@@ -85,7 +85,7 @@ struct DiskBufferConcurrencyTests {
         let directory = try TemporaryDirectory("disk-buffer")
         do {
             let buffer = try Fixture.open(directory.path)
-            _ = try await buffer.append(BufferItem(Fixture.logs("kept", 2)), waitForRoom: true)
+            _ = try await buffer.append(BufferItem(Fixture.logs("kept", 2)), ifBlocked: .wait)
             let consumer = Task {
                 withUnsafeCurrentTask { $0?.cancel() }
                 return await buffer.nextBatch(BatchLimits(maxWait: .zero))
@@ -112,10 +112,10 @@ struct DiskBufferConcurrencyTests {
         // 4 KiB segments: a record may hold just under 4 KiB.
         let buffer = try Fixture.open(directory.path, maxBytes: 1 << 20, segmentBytes: 4096)
         let big = Fixture.logs("big", 20, bodyBytes: 500)
-        #expect(try await buffer.append(BufferItem(big), waitForRoom: true) == .accepted)
+        #expect(try await buffer.append(BufferItem(big), ifBlocked: .wait) == .accepted)
         #expect(buffer.log.state.pendingRecords > 1)
         let huge = Fixture.logs("huge", 1, bodyBytes: 10_000)
-        #expect(try await buffer.append(BufferItem(huge), waitForRoom: true) == .dropped)
+        #expect(try await buffer.append(BufferItem(huge), ifBlocked: .wait) == .dropped)
         #expect(buffer.stats.dropped[DiskBuffer.droppedTooLarge] == 1)
         let rest = await Fixture.drain(buffer)
         #expect(Fixture.bodies(rest.flatMap(\.batches)) == (0..<20).map { "big-\($0)" })

@@ -46,7 +46,7 @@ struct DiskBufferCorruptionTests {
         let directory = try TemporaryDirectory("disk-buffer")
         let buffer = try Fixture.open(directory.path)
         let batches = ["a", "b", "c"].map { Fixture.logs($0, 1) }
-        for batch in batches { _ = try await buffer.append(BufferItem(batch), waitForRoom: true) }
+        for batch in batches { _ = try await buffer.append(BufferItem(batch), ifBlocked: .wait) }
         // Flip a byte inside b's payload: segment header, a's frame, b's frame header, 2 in.
         let segment = directory.path + "/" + Segment.fileName(basePosition: 1)
         let offset = SegmentHeader.size + SegmentFrame.size(ofPayload: BatchCodec.encode(batches[0]).count) + SegmentFrame.headerSize + 2

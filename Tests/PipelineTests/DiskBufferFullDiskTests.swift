@@ -41,15 +41,15 @@ struct DiskBufferFullDiskTests {
     private func blockUntilSpaceIsFreed(_ directory: String) async throws {
         let buffer = try Self.open(directory, .block)
         var appended = 0
-        while try await buffer.append(BufferItem(Fixture.logs("e\(appended)", 1, bodyBytes: 8000)), waitForRoom: false) == .accepted {
+        while try await buffer.append(BufferItem(Fixture.logs("e\(appended)", 1, bodyBytes: 8000)), ifBlocked: .refuse) == .accepted {
             appended += 1
             try #require(appended < 1000, "the 1 MiB tmpfs should have filled")
         }
         #expect(appended > 10 && buffer.stats.bytes < 1 << 20)
-        #expect(!buffer.hasRoom(events: 1, bytes: 100))
+        #expect(try !buffer.hasRoom(events: 1, bytes: 100))
         #expect(buffer.stats.dropped.total == 0)
 
-        let sender = Task { try await buffer.append(BufferItem(Fixture.logs("late", 1, bodyBytes: 8000)), waitForRoom: true) }
+        let sender = Task { try await buffer.append(BufferItem(Fixture.logs("late", 1, bodyBytes: 8000)), ifBlocked: .wait) }
         var delivered: [String] = []
         while delivered.count < appended {
             let batch = try #require(await buffer.nextBatch(BatchLimits(maxEvents: 8, maxWait: .zero)))
@@ -69,7 +69,7 @@ struct DiskBufferFullDiskTests {
         let left = buffer.recovery.replayableRecords
         let total = 300
         for index in 0..<total {
-            #expect(try await buffer.append(BufferItem(Fixture.logs("o\(index)", 1, bodyBytes: 8000)), waitForRoom: false) == .accepted)
+            #expect(try await buffer.append(BufferItem(Fixture.logs("o\(index)", 1, bodyBytes: 8000)), ifBlocked: .refuse) == .accepted)
         }
         let dropped = Int(buffer.stats.dropped[BufferStats.droppedFull])
         #expect(dropped > total / 2)

@@ -56,7 +56,7 @@ struct DiskBufferTests {
         let buffer = try Self.open(directory.path)
         #expect(buffer.stats.kind == "disk" && buffer.stats.capacityBytes == 1 << 20 && buffer.recovery.isClean)
         for (index, count) in [3, 1, 5].enumerated() {
-            #expect(try await buffer.append(BufferItem(Self.logs("b\(index)", count)), waitForRoom: true) == .accepted)
+            #expect(try await buffer.append(BufferItem(Self.logs("b\(index)", count)), ifBlocked: .wait) == .accepted)
         }
         #expect(buffer.stats.events == 9 && buffer.stats.bytes > 0)
         let batch = try #require(await buffer.nextBatch(BatchLimits(maxWait: .zero)))
@@ -76,7 +76,7 @@ struct DiskBufferTests {
         let buffer = try Self.open(directory.path)
         let outcomes = Mutex<[Acknowledgement.Outcome]>([])
         let acknowledgement = Acknowledgement { outcome in outcomes.withLock { $0.append(outcome) } }
-        #expect(try await buffer.append(BufferItem(Self.logs("a", 2), acknowledgement: acknowledgement), waitForRoom: true) == .accepted)
+        #expect(try await buffer.append(BufferItem(Self.logs("a", 2), acknowledgement: acknowledgement), ifBlocked: .wait) == .accepted)
         #expect(outcomes.withLock { $0 } == [.delivered])
         #expect(buffer.log.state.pendingRecords == 1)
         // Nothing left to finish at delivery: completing must not touch it again.
@@ -91,12 +91,12 @@ struct DiskBufferTests {
         let directory = try TemporaryDirectory("disk-buffer")
         do {
             let buffer = try Self.open(directory.path)
-            _ = try await buffer.append(BufferItem(Self.logs("w", 1)), waitForRoom: true)
+            _ = try await buffer.append(BufferItem(Self.logs("w", 1)), ifBlocked: .wait)
             // A full batch by events is due at once even with a long max_wait.
-            _ = try await buffer.append(BufferItem(Self.logs("x", 3)), waitForRoom: true)
+            _ = try await buffer.append(BufferItem(Self.logs("x", 3)), ifBlocked: .wait)
             let batch = try #require(await buffer.nextBatch(BatchLimits(maxEvents: 4, maxWait: .seconds(3600))))
             #expect(batch.events == 4)
-            _ = try await buffer.append(BufferItem(Self.logs("y", 1)), waitForRoom: true)
+            _ = try await buffer.append(BufferItem(Self.logs("y", 1)), ifBlocked: .wait)
             await buffer.closeLog()
         }
         let reopened = try Self.open(directory.path)
@@ -111,7 +111,7 @@ struct DiskBufferTests {
         let directory = try TemporaryDirectory("disk-buffer")
         do {
             let buffer = try Self.open(directory.path)
-            for index in 0..<5 { _ = try await buffer.append(BufferItem(Self.logs("r\(index)", 2)), waitForRoom: true) }
+            for index in 0..<5 { _ = try await buffer.append(BufferItem(Self.logs("r\(index)", 2)), ifBlocked: .wait) }
             let first = try #require(await buffer.nextBatch(BatchLimits(maxEvents: 4, maxWait: .zero)))
             #expect(Self.bodies(first.batches) == ["r0-0", "r0-1", "r1-0", "r1-1"])
             buffer.complete(first, delivered: true)
@@ -137,7 +137,7 @@ struct DiskBufferTests {
         let directory = try TemporaryDirectory("disk-buffer")
         do {
             let buffer = try Self.open(directory.path)
-            for index in 0..<4 { _ = try await buffer.append(BufferItem(Self.logs("o\(index)", 1)), waitForRoom: true) }
+            for index in 0..<4 { _ = try await buffer.append(BufferItem(Self.logs("o\(index)", 1)), ifBlocked: .wait) }
             let single = BatchLimits(maxEvents: 1, maxWait: .zero)
             var batches: [BufferedBatch] = []
             for _ in 0..<4 { batches.append(try #require(await buffer.nextBatch(single))) }
@@ -162,8 +162,8 @@ struct DiskBufferTests {
     func splitRecord() async throws {
         let directory = try TemporaryDirectory("disk-buffer")
         let buffer = try Self.open(directory.path)
-        _ = try await buffer.append(BufferItem(Self.logs("s", 10)), waitForRoom: true)
-        _ = try await buffer.append(BufferItem(Self.logs("t", 1)), waitForRoom: true)
+        _ = try await buffer.append(BufferItem(Self.logs("s", 10)), ifBlocked: .wait)
+        _ = try await buffer.append(BufferItem(Self.logs("t", 1)), ifBlocked: .wait)
         let limits = BatchLimits(maxEvents: 4, maxWait: .zero)
         var pieces: [BufferedBatch] = []
         for _ in 0..<4 { pieces.append(try #require(await buffer.nextBatch(limits))) }
@@ -184,9 +184,9 @@ struct DiskBufferTests {
     func closeDrains() async throws {
         let directory = try TemporaryDirectory("disk-buffer")
         let buffer = try Self.open(directory.path)
-        _ = try await buffer.append(BufferItem(Self.logs("c", 2)), waitForRoom: true)
+        _ = try await buffer.append(BufferItem(Self.logs("c", 2)), ifBlocked: .wait)
         await buffer.close()
-        await #expect(throws: BufferError.closed) { try await buffer.append(BufferItem(Self.logs("late", 1)), waitForRoom: true) }
+        await #expect(throws: BufferError.closed) { try await buffer.append(BufferItem(Self.logs("late", 1)), ifBlocked: .wait) }
         // Closed: due at once whatever max_wait says.
         let batch = try #require(await buffer.nextBatch(BatchLimits(maxWait: .seconds(3600))))
         #expect(batch.events == 2)
@@ -204,7 +204,7 @@ struct DiskBufferTests {
         let directory = try TemporaryDirectory("disk-buffer")
         let buffer = try Self.open(directory.path)
         let waiter = Task { await buffer.nextBatch(BatchLimits(maxWait: .zero)) }
-        _ = try await buffer.append(BufferItem(Self.logs("late", 1)), waitForRoom: true)
+        _ = try await buffer.append(BufferItem(Self.logs("late", 1)), ifBlocked: .wait)
         let batch = try #require(await waiter.value)
         #expect(Self.bodies(batch.batches) == ["late-0"])
         buffer.complete(batch, delivered: true)
@@ -220,7 +220,7 @@ struct DiskBufferTests {
         do {
             let buffer = try Self.open(directory.path)
             for batch in [Self.logs("a", 2), metrics, Self.logs("b", 1)] {
-                #expect(try await buffer.append(BufferItem(batch), waitForRoom: true) == .accepted)
+                #expect(try await buffer.append(BufferItem(batch), ifBlocked: .wait) == .accepted)
             }
             let taken = await Self.drain(buffer)
             #expect(taken.map { $0.batches.map(\.signal) } == [[.logs], [.metrics], [.logs]])

@@ -23,18 +23,18 @@ struct DiskBufferWhenFullTests {
     func blockOnEvents() async throws {
         let directory = try TemporaryDirectory("disk-buffer")
         let buffer = try Fixture.open(directory.path, maxEvents: 10, whenFull: .block)
-        #expect(try await buffer.append(BufferItem(Fixture.logs("a", 6)), waitForRoom: true) == .accepted)
-        #expect(try await buffer.append(BufferItem(Fixture.logs("b", 4)), waitForRoom: true) == .accepted)
-        #expect(!buffer.hasRoom(events: 1, bytes: 10))
+        #expect(try await buffer.append(BufferItem(Fixture.logs("a", 6)), ifBlocked: .wait) == .accepted)
+        #expect(try await buffer.append(BufferItem(Fixture.logs("b", 4)), ifBlocked: .wait) == .accepted)
+        #expect(try !buffer.hasRoom(events: 1, bytes: 10))
         let outcomes = Outcomes()
         let refused = BufferItem(Fixture.logs("c", 3), acknowledgement: outcomes.make())
-        #expect(try await buffer.append(refused, waitForRoom: false) == .full)
+        #expect(try await buffer.append(refused, ifBlocked: .refuse) == .full)
         #expect(outcomes.all.isEmpty, "a refused item's acknowledgement is left to the caller")
         #expect(buffer.stats.dropped.total == 0)
 
         let resumed = Mutex(false)
         let sender = Task {
-            let result = try await buffer.append(BufferItem(Fixture.logs("c", 3)), waitForRoom: true)
+            let result = try await buffer.append(BufferItem(Fixture.logs("c", 3)), ifBlocked: .wait)
             resumed.withLock { $0 = true }
             return result
         }
@@ -54,13 +54,13 @@ struct DiskBufferWhenFullTests {
         // 64 KiB cap in 16 KiB segments; records of about 2 KiB.
         let buffer = try Fixture.open(directory.path, maxBytes: 64 << 10, whenFull: .block, segmentBytes: 16 << 10)
         var appended = 0
-        while try await buffer.append(BufferItem(Fixture.logs("f\(appended)", 1, bodyBytes: 2000)), waitForRoom: false) == .accepted {
+        while try await buffer.append(BufferItem(Fixture.logs("f\(appended)", 1, bodyBytes: 2000)), ifBlocked: .refuse) == .accepted {
             appended += 1
             #expect(appended < 100)
         }
         #expect(appended >= 25 && buffer.stats.bytes <= 64 << 10)
-        #expect(!buffer.hasRoom(events: 1, bytes: 2000))
-        let sender = Task { try await buffer.append(BufferItem(Fixture.logs("late", 1, bodyBytes: 2000)), waitForRoom: true) }
+        #expect(try !buffer.hasRoom(events: 1, bytes: 2000))
+        let sender = Task { try await buffer.append(BufferItem(Fixture.logs("late", 1, bodyBytes: 2000)), ifBlocked: .wait) }
         var delivered: [String] = []
         while delivered.count < appended {
             let batch = try #require(await buffer.nextBatch(BatchLimits(maxEvents: 4, maxWait: .zero)))
@@ -79,9 +79,9 @@ struct DiskBufferWhenFullTests {
         let directory = try TemporaryDirectory("disk-buffer")
         let buffer = try Fixture.open(directory.path, maxEvents: 10, whenFull: .dropNewest)
         let outcomes = Outcomes()
-        #expect(try await buffer.append(BufferItem(Fixture.logs("a", 8), acknowledgement: outcomes.make()), waitForRoom: true) == .accepted)
-        #expect(try await buffer.append(BufferItem(Fixture.logs("b", 5), acknowledgement: outcomes.make()), waitForRoom: true) == .dropped)
-        #expect(try await buffer.append(BufferItem(Fixture.logs("c", 2), acknowledgement: outcomes.make()), waitForRoom: false) == .accepted)
+        #expect(try await buffer.append(BufferItem(Fixture.logs("a", 8), acknowledgement: outcomes.make()), ifBlocked: .wait) == .accepted)
+        #expect(try await buffer.append(BufferItem(Fixture.logs("b", 5), acknowledgement: outcomes.make()), ifBlocked: .wait) == .dropped)
+        #expect(try await buffer.append(BufferItem(Fixture.logs("c", 2), acknowledgement: outcomes.make()), ifBlocked: .refuse) == .accepted)
         #expect(outcomes.all == [.delivered, .dropped, .delivered])
         #expect(buffer.stats.dropped[BufferStats.droppedFull] == 5 && buffer.stats.events == 10)
         let batch = try #require(await buffer.nextBatch(BatchLimits(maxWait: .zero)))
@@ -94,13 +94,13 @@ struct DiskBufferWhenFullTests {
         let directory = try TemporaryDirectory("disk-buffer")
         do {
             let buffer = try Fixture.open(directory.path, maxEvents: 10, whenFull: .dropOldest)
-            for tag in ["a", "b"] { #expect(try await buffer.append(BufferItem(Fixture.logs(tag, 4)), waitForRoom: true) == .accepted) }
-            #expect(try await buffer.append(BufferItem(Fixture.logs("c", 4)), waitForRoom: false) == .accepted)
+            for tag in ["a", "b"] { #expect(try await buffer.append(BufferItem(Fixture.logs(tag, 4)), ifBlocked: .wait) == .accepted) }
+            #expect(try await buffer.append(BufferItem(Fixture.logs("c", 4)), ifBlocked: .refuse) == .accepted)
             #expect(buffer.stats.dropped[BufferStats.droppedFull] == 4 && buffer.stats.events == 8)
             // b is out for delivery and cannot be dropped; c goes for d.
             let taken = try #require(await buffer.nextBatch(BatchLimits(maxEvents: 4, maxWait: .zero)))
             #expect(Fixture.bodies(taken.batches) == (0..<4).map { "b-\($0)" })
-            #expect(try await buffer.append(BufferItem(Fixture.logs("d", 6)), waitForRoom: true) == .accepted)
+            #expect(try await buffer.append(BufferItem(Fixture.logs("d", 6)), ifBlocked: .wait) == .accepted)
             #expect(buffer.stats.dropped[BufferStats.droppedFull] == 8 && buffer.stats.events == 10)
             await Fixture.settle(buffer)
             #expect(buffer.log.state.acknowledged == 1, "a was at the front; c waits behind b in flight")
@@ -121,7 +121,7 @@ struct DiskBufferWhenFullTests {
         let buffer = try Fixture.open(directory.path, maxBytes: 64 << 10, whenFull: .dropOldest, segmentBytes: 16 << 10)
         let total = 120
         for index in 0..<total {
-            #expect(try await buffer.append(BufferItem(Fixture.logs("g\(index)", 1, bodyBytes: 2000)), waitForRoom: false) == .accepted)
+            #expect(try await buffer.append(BufferItem(Fixture.logs("g\(index)", 1, bodyBytes: 2000)), ifBlocked: .refuse) == .accepted)
         }
         let dropped = Int(buffer.stats.dropped[BufferStats.droppedFull])
         #expect(dropped > 0 && buffer.stats.events == total - dropped)
@@ -135,11 +135,11 @@ struct DiskBufferWhenFullTests {
     func dropOldestBehindInFlight() async throws {
         let directory = try TemporaryDirectory("disk-buffer")
         let buffer = try Fixture.open(directory.path, maxBytes: 64 << 10, whenFull: .dropOldest, segmentBytes: 16 << 10)
-        _ = try await buffer.append(BufferItem(Fixture.logs("first", 1, bodyBytes: 2000)), waitForRoom: true)
+        _ = try await buffer.append(BufferItem(Fixture.logs("first", 1, bodyBytes: 2000)), ifBlocked: .wait)
         let inFlight = try #require(await buffer.nextBatch(BatchLimits(maxWait: .zero)))
         var results: [AppendResult] = []
         for index in 0..<60 {
-            results.append(try await buffer.append(BufferItem(Fixture.logs("h\(index)", 1, bodyBytes: 2000)), waitForRoom: true))
+            results.append(try await buffer.append(BufferItem(Fixture.logs("h\(index)", 1, bodyBytes: 2000)), ifBlocked: .wait))
         }
         let dropped = results.filter { $0 == .dropped }.count
         #expect(dropped > 0 && results.prefix(while: { $0 == .accepted }).count == 60 - dropped)

@@ -46,7 +46,7 @@ struct MemoryBufferTests {
         let buffer = MemoryBuffer(maxBytes: 1 << 20, whenFull: .block)
         let span = Span(traceID: TraceID(high: 1, low: 2), spanID: SpanID(3), name: "s", start: Self.now, end: Self.now)
         for batch in [Self.logs(2), TelemetryBatch.spans([span]), Self.logs(1, from: 2)] {
-            #expect(try await buffer.append(BufferItem(batch), waitForRoom: false) == .accepted)
+            #expect(try await buffer.append(BufferItem(batch), ifBlocked: .refuse) == .accepted)
         }
         await buffer.close()
         let taken = await Self.drain(buffer)
@@ -60,8 +60,8 @@ struct MemoryBufferTests {
         let probes = [Probe(), Probe()]
         let first = Self.item(2, from: 0, probes[0])
         let second = Self.item(1, from: 2, probes[1])
-        #expect(try await buffer.append(first, waitForRoom: false) == .accepted)
-        #expect(try await buffer.append(second, waitForRoom: false) == .accepted)
+        #expect(try await buffer.append(first, ifBlocked: .refuse) == .accepted)
+        #expect(try await buffer.append(second, ifBlocked: .refuse) == .accepted)
         #expect(buffer.stats.events == 3)
         #expect(buffer.stats.bytes == first.bytes + second.bytes)
 
@@ -81,7 +81,7 @@ struct MemoryBufferTests {
     func completedUndelivered() async throws {
         let buffer = MemoryBuffer(maxBytes: 1 << 20, whenFull: .block)
         let probe = Probe()
-        _ = try await buffer.append(Self.item(1, probe), waitForRoom: true)
+        _ = try await buffer.append(Self.item(1, probe), ifBlocked: .wait)
         let batch = try #require(await buffer.nextBatch(Self.immediately))
         buffer.complete(batch, delivered: false)
         #expect(probe.calls == [.dropped])
@@ -91,13 +91,13 @@ struct MemoryBufferTests {
     @Test("drop_newest: the incoming batch is dropped, counted and its acknowledgement finished")
     func dropNewest() async throws {
         let buffer = MemoryBuffer(maxBytes: 1 << 20, maxEvents: 3, whenFull: .dropNewest)
-        #expect(try await buffer.append(Self.item(2), waitForRoom: true) == .accepted)
+        #expect(try await buffer.append(Self.item(2), ifBlocked: .wait) == .accepted)
         let probe = Probe()
-        #expect(try await buffer.append(Self.item(2, from: 2, probe), waitForRoom: true) == .dropped)
+        #expect(try await buffer.append(Self.item(2, from: 2, probe), ifBlocked: .wait) == .dropped)
         #expect(probe.calls == [.dropped])
         #expect(buffer.stats.dropped[BufferStats.droppedFull] == 2)
         #expect(buffer.stats.events == 2)
-        #expect(try await buffer.append(Self.item(1, from: 4), waitForRoom: true) == .accepted, "what fits still goes in")
+        #expect(try await buffer.append(Self.item(1, from: 4), ifBlocked: .wait) == .accepted, "what fits still goes in")
         await buffer.close()
         #expect(await Self.drain(buffer).flatMap(Self.bodies) == ["line 0", "line 1", "line 4"])
     }
@@ -106,9 +106,9 @@ struct MemoryBufferTests {
     func dropOldest() async throws {
         let buffer = MemoryBuffer(maxBytes: 1 << 20, maxEvents: 4, whenFull: .dropOldest)
         let probes = [Probe(), Probe(), Probe()]
-        _ = try await buffer.append(Self.item(2, from: 0, probes[0]), waitForRoom: true)
-        _ = try await buffer.append(Self.item(2, from: 2, probes[1]), waitForRoom: true)
-        #expect(try await buffer.append(Self.item(3, from: 4, probes[2]), waitForRoom: true) == .accepted)
+        _ = try await buffer.append(Self.item(2, from: 0, probes[0]), ifBlocked: .wait)
+        _ = try await buffer.append(Self.item(2, from: 2, probes[1]), ifBlocked: .wait)
+        #expect(try await buffer.append(Self.item(3, from: 4, probes[2]), ifBlocked: .wait) == .accepted)
         #expect(probes[0].calls == [.dropped] && probes[1].calls == [.dropped])
         #expect(buffer.stats.dropped[BufferStats.droppedFull] == 4)
         #expect(buffer.stats.events == 3)
@@ -120,12 +120,12 @@ struct MemoryBufferTests {
     @Test("drop_oldest: when what is out for delivery leaves no room, only the newcomer is dropped")
     func dropOldestKeepsQueueWhenEvictionCannotHelp() async throws {
         let buffer = MemoryBuffer(maxBytes: 1 << 20, maxEvents: 4, whenFull: .dropOldest)
-        _ = try await buffer.append(Self.item(3, from: 0), waitForRoom: true)
+        _ = try await buffer.append(Self.item(3, from: 0), ifBlocked: .wait)
         let inFlight = try #require(await buffer.nextBatch(Self.immediately))
         let queued = Probe()
-        _ = try await buffer.append(Self.item(1, from: 3, queued), waitForRoom: true)
+        _ = try await buffer.append(Self.item(1, from: 3, queued), ifBlocked: .wait)
         let newcomer = Probe()
-        #expect(try await buffer.append(Self.item(2, from: 4, newcomer), waitForRoom: true) == .dropped)
+        #expect(try await buffer.append(Self.item(2, from: 4, newcomer), ifBlocked: .wait) == .dropped)
         #expect(newcomer.calls == [.dropped])
         #expect(queued.calls.isEmpty, "the queued batch was not dropped for nothing")
         #expect(buffer.stats.dropped[BufferStats.droppedFull] == 2)
@@ -141,10 +141,10 @@ struct MemoryBufferTests {
     @Test("block without waiting: .full, nothing taken, the acknowledgement untouched")
     func blockFull() async throws {
         let buffer = MemoryBuffer(maxBytes: 1 << 20, maxEvents: 2, whenFull: .block)
-        _ = try await buffer.append(Self.item(2), waitForRoom: false)
-        #expect(!buffer.hasRoom(events: 1, bytes: 1))
+        _ = try await buffer.append(Self.item(2), ifBlocked: .refuse)
+        #expect(try !buffer.hasRoom(events: 1, bytes: 1))
         let probe = Probe()
-        #expect(try await buffer.append(Self.item(1, probe), waitForRoom: false) == .full)
+        #expect(try await buffer.append(Self.item(1, probe), ifBlocked: .refuse) == .full)
         #expect(probe.calls.isEmpty)
         #expect(buffer.stats.events == 2)
         #expect(buffer.stats.dropped.total == 0, "refused upstream is not dropped")
@@ -153,16 +153,16 @@ struct MemoryBufferTests {
     @Test("a batch larger than the whole buffer is taken when the buffer is empty, so block cannot wait forever")
     func oversizeIntoEmpty() async throws {
         let buffer = MemoryBuffer(maxBytes: 10, maxEvents: 2, whenFull: .block)
-        #expect(buffer.hasRoom(events: 5, bytes: 1000))
-        #expect(try await buffer.append(Self.item(5), waitForRoom: false) == .accepted)
-        #expect(try await buffer.append(Self.item(1), waitForRoom: false) == .full)
+        #expect(try buffer.hasRoom(events: 5, bytes: 1000))
+        #expect(try await buffer.append(Self.item(5), ifBlocked: .refuse) == .accepted)
+        #expect(try await buffer.append(Self.item(1), ifBlocked: .refuse) == .full)
     }
 
     @Test("block: a waiting sender resumes once a delivered batch frees room")
     func blockWaitsForRoom() async throws {
         let buffer = MemoryBuffer(maxBytes: 1 << 20, maxEvents: 2, whenFull: .block)
-        _ = try await buffer.append(Self.item(2), waitForRoom: false)
-        let waiter = Task { try await buffer.append(Self.item(1, from: 2), waitForRoom: true) }
+        _ = try await buffer.append(Self.item(2), ifBlocked: .refuse)
+        let waiter = Task { try await buffer.append(Self.item(1, from: 2), ifBlocked: .wait) }
         try await Task.sleep(for: .milliseconds(50))
         #expect(buffer.stats.events == 2, "still waiting")
 
@@ -178,12 +178,12 @@ struct MemoryBufferTests {
     func close() async throws {
         let buffer = MemoryBuffer(maxBytes: 1 << 20, maxEvents: 2, whenFull: .block)
         let probe = Probe()
-        _ = try await buffer.append(Self.item(2, probe), waitForRoom: false)
-        let waiter = Task { try await buffer.append(Self.item(1, from: 2), waitForRoom: true) }
+        _ = try await buffer.append(Self.item(2, probe), ifBlocked: .refuse)
+        let waiter = Task { try await buffer.append(Self.item(1, from: 2), ifBlocked: .wait) }
         try await Task.sleep(for: .milliseconds(20))
         await buffer.close()
         await #expect(throws: BufferError.closed) { try await waiter.value }
-        await #expect(throws: BufferError.closed) { try await buffer.append(Self.item(1), waitForRoom: false) }
+        await #expect(throws: BufferError.closed) { try await buffer.append(Self.item(1), ifBlocked: .refuse) }
 
         // maxWait is long: a closed buffer hands out what it has without waiting for it.
         let limits = BatchLimits(maxEvents: 100, maxWait: .seconds(3600))
@@ -201,8 +201,8 @@ struct MemoryBufferTests {
         idle.cancel()
         #expect(await idle.value == nil)
 
-        _ = try await buffer.append(Self.item(1), waitForRoom: false)
-        let waiter = Task { try await buffer.append(Self.item(1), waitForRoom: true) }
+        _ = try await buffer.append(Self.item(1), ifBlocked: .refuse)
+        let waiter = Task { try await buffer.append(Self.item(1), ifBlocked: .wait) }
         try await Task.sleep(for: .milliseconds(20))
         waiter.cancel()
         await #expect(throws: BufferError.cancelled) { try await waiter.value }
@@ -219,7 +219,7 @@ struct MemoryBufferTests {
         }
         try await Task.sleep(for: .milliseconds(30))
         #expect(!latch.isSet, "no data, no batch")
-        _ = try await buffer.append(Self.item(1), waitForRoom: false)
+        _ = try await buffer.append(Self.item(1), ifBlocked: .refuse)
         // Fewer events than maxEvents: the batch goes once maxWait has passed.
         let batch = try #require(await consumer.value)
         #expect(batch.events == 1)
@@ -234,14 +234,14 @@ struct MemoryBufferTests {
             defer { latch.set() }
             return await buffer.nextBatch(limits)
         }
-        _ = try await buffer.append(Self.item(2), waitForRoom: false)
+        _ = try await buffer.append(Self.item(2), ifBlocked: .refuse)
         try await Task.sleep(for: .milliseconds(50))
         #expect(!latch.isSet, "2 of 3 events and an hour to wait")
-        _ = try await buffer.append(Self.item(1, from: 2), waitForRoom: false)
+        _ = try await buffer.append(Self.item(1, from: 2), ifBlocked: .refuse)
         #expect(try #require(await consumer.value).events == 3)
 
         let one = Self.item(1)
-        _ = try await buffer.append(one, waitForRoom: false)
+        _ = try await buffer.append(one, ifBlocked: .refuse)
         let byBytes = try #require(await buffer.nextBatch(BatchLimits(maxEvents: 100, maxBytes: one.bytes, maxWait: .seconds(3600))))
         #expect(byBytes.events == 1)
     }
@@ -249,7 +249,7 @@ struct MemoryBufferTests {
     @Test("a delivery batch takes whole entries while they fit maxEvents and maxBytes")
     func batchLimits() async throws {
         let buffer = MemoryBuffer(maxBytes: 1 << 20, whenFull: .block)
-        for index in 0..<5 { _ = try await buffer.append(Self.item(2, from: index * 2), waitForRoom: false) }
+        for index in 0..<5 { _ = try await buffer.append(Self.item(2, from: index * 2), ifBlocked: .refuse) }
         await buffer.close()
         let byEvents = await Self.drain(buffer, BatchLimits(maxEvents: 5, maxWait: .zero))
         #expect(byEvents.map(\.events) == [4, 4, 2])
@@ -258,7 +258,7 @@ struct MemoryBufferTests {
 
         let bytesBuffer = MemoryBuffer(maxBytes: 1 << 20, whenFull: .block)
         let entry = Self.item(1)
-        for index in 0..<5 { _ = try await bytesBuffer.append(Self.item(1, from: index), waitForRoom: false) }
+        for index in 0..<5 { _ = try await bytesBuffer.append(Self.item(1, from: index), ifBlocked: .refuse) }
         await bytesBuffer.close()
         let byBytes = await Self.drain(bytesBuffer, BatchLimits(maxEvents: 100, maxBytes: entry.bytes * 2 + entry.bytes / 2, maxWait: .zero))
         #expect(byBytes.map(\.events) == [2, 2, 1])
@@ -270,7 +270,7 @@ struct MemoryBufferTests {
         let buffer = MemoryBuffer(maxBytes: 1 << 20, whenFull: .block)
         let probe = Probe()
         let item = Self.item(10, probe)
-        _ = try await buffer.append(item, waitForRoom: false)
+        _ = try await buffer.append(item, ifBlocked: .refuse)
         let limits = BatchLimits(maxEvents: 3, maxWait: .zero)
         var parts: [BufferedBatch] = []
         for _ in 0..<4 { parts.append(try #require(await buffer.nextBatch(limits))) }
@@ -290,7 +290,7 @@ struct MemoryBufferTests {
     func splitPartDropped() async throws {
         let buffer = MemoryBuffer(maxBytes: 1 << 20, whenFull: .block)
         let probe = Probe()
-        _ = try await buffer.append(Self.item(4, probe), waitForRoom: false)
+        _ = try await buffer.append(Self.item(4, probe), ifBlocked: .refuse)
         let limits = BatchLimits(maxEvents: 2, maxWait: .zero)
         let first = try #require(await buffer.nextBatch(limits))
         let second = try #require(await buffer.nextBatch(limits))
@@ -304,7 +304,7 @@ struct MemoryBufferTests {
         let buffer = MemoryBuffer(maxBytes: 1 << 20, whenFull: .block)
         let probe = Probe()
         let item = Self.item(12, from: 10, probe)
-        _ = try await buffer.append(item, waitForRoom: false)
+        _ = try await buffer.append(item, ifBlocked: .refuse)
         await buffer.close()
         let parts = await Self.drain(buffer, BatchLimits(maxEvents: 100, maxBytes: item.bytes / 4, maxWait: .zero))
         #expect(parts.count >= 4)
@@ -318,7 +318,7 @@ struct MemoryBufferTests {
     @Test("stats return to zero after a mixed run of appends, drops and completions")
     func statsReturnToZero() async throws {
         let buffer = MemoryBuffer(maxBytes: 1 << 20, maxEvents: 6, whenFull: .dropOldest)
-        for index in 0..<20 { _ = try await buffer.append(Self.item(1 + index % 3, from: index * 3), waitForRoom: true) }
+        for index in 0..<20 { _ = try await buffer.append(Self.item(1 + index % 3, from: index * 3), ifBlocked: .wait) }
         #expect(buffer.stats.events <= 6)
         await buffer.close()
         _ = await Self.drain(buffer, BatchLimits(maxEvents: 4, maxWait: .zero))

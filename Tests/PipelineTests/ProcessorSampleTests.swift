@@ -17,6 +17,8 @@ private func sampleSpan(
 /// Lower trace-id halves either side of the bounds used below (the high half never counts).
 private let keptTrace = TraceID(high: .max, low: 0)
 private let droppedTrace = TraceID(high: 0, low: .max)
+/// Dropped by any ratio below 1, like `droppedTrace`, but another trace.
+private let otherDroppedTrace = TraceID(high: 3, low: .max - 3)
 
 @Suite("SampleProcessor")
 struct ProcessorSampleTests {
@@ -46,21 +48,27 @@ struct ProcessorSampleTests {
              span: sampleSpan(droppedTrace, status: .error), expected: .sampled(.error)),
         Rule(testDescription: "error without keep_errors goes to the ratio", ratio: 0, keepErrors: false,
              span: sampleSpan(droppedTrace, status: .error), expected: .notSampled),
-        Rule(testDescription: "error with the sampled flag counts as error (first rule wins)", ratio: 1,
-             span: sampleSpan(keptTrace, flags: 0x01, status: .error), expected: .sampled(.error)),
+        Rule(testDescription: "error under a remote sampled parent counts as error (first rule wins)", ratio: 1,
+             span: sampleSpan(keptTrace, flags: 0x301, status: .error), expected: .sampled(.error)),
         Rule(testDescription: "ok status is not an error", ratio: 0,
              span: sampleSpan(droppedTrace, status: .ok), expected: .notSampled),
-        Rule(testDescription: "sampled flag kept at ratio 0", ratio: 0,
-             span: sampleSpan(droppedTrace, flags: 0x01), expected: .sampled(.parent)),
-        Rule(testDescription: "sampled flag with other bits (0x301) kept at ratio 0", ratio: 0,
+        Rule(testDescription: "remote sampled parent (0x301) kept at ratio 0", ratio: 0,
              span: sampleSpan(droppedTrace, flags: 0x301), expected: .sampled(.parent)),
-        Rule(testDescription: "sampled flag without parent_based is dropped by the ratio", ratio: 0, parentBased: false,
+        Rule(testDescription: "Java's root or local child (0x101) goes to the ratio: dropped at ratio 0", ratio: 0,
+             span: sampleSpan(droppedTrace, flags: 0x101), expected: .notSampled),
+        Rule(testDescription: "Java's root or local child (0x101) goes to the ratio: kept below the bound", ratio: 0.5,
+             span: sampleSpan(keptTrace, flags: 0x101), expected: .sampled(.ratio)),
+        Rule(testDescription: "the sampled bit alone (0x01, no is-remote bits) goes to the ratio", ratio: 0,
              span: sampleSpan(droppedTrace, flags: 0x01), expected: .notSampled),
-        Rule(testDescription: "sampled flag without parent_based is kept by the ratio", ratio: 1, parentBased: false,
-             span: sampleSpan(droppedTrace, flags: 0x01), expected: .sampled(.ratio)),
-        Rule(testDescription: "is-remote bits (0x300) without bit 0 go to the ratio: dropped", ratio: 0.5,
+        Rule(testDescription: "is-remote without has-is-remote (0x201) says nothing: ratio", ratio: 0,
+             span: sampleSpan(droppedTrace, flags: 0x201), expected: .notSampled),
+        Rule(testDescription: "remote sampled parent without parent_based is dropped by the ratio", ratio: 0, parentBased: false,
+             span: sampleSpan(droppedTrace, flags: 0x301), expected: .notSampled),
+        Rule(testDescription: "remote sampled parent without parent_based is kept by the ratio", ratio: 1, parentBased: false,
+             span: sampleSpan(droppedTrace, flags: 0x301), expected: .sampled(.ratio)),
+        Rule(testDescription: "remote parent not sampled (0x300, Python's flags) goes to the ratio: dropped", ratio: 0.5,
              span: sampleSpan(droppedTrace, flags: 0x300), expected: .notSampled),
-        Rule(testDescription: "is-remote bits (0x300) without bit 0 go to the ratio: kept", ratio: 0.5,
+        Rule(testDescription: "remote parent not sampled (0x300, Python's flags) goes to the ratio: kept", ratio: 0.5,
              span: sampleSpan(keptTrace, flags: 0x300), expected: .sampled(.ratio)),
         Rule(testDescription: "unset status, no flag: ratio 1 keeps", ratio: 1,
              span: sampleSpan(droppedTrace), expected: .sampled(.ratio)),
@@ -154,7 +162,7 @@ struct ProcessorSampleTests {
             sampleSpan(keptTrace, id: 2),
             sampleSpan(droppedTrace, id: 3, status: .error),
             sampleSpan(droppedTrace, id: 4),
-            sampleSpan(droppedTrace, id: 5, flags: 0x01),
+            sampleSpan(otherDroppedTrace, id: 5, flags: 0x301),
             sampleSpan(keptTrace, id: 6),
             sampleSpan(droppedTrace, id: 7),
         ], resource: Resource(attributes: ["service.name": "checkout"]))
@@ -168,6 +176,34 @@ struct ProcessorSampleTests {
         processor.process(&none)
         #expect(none.isEmpty)
         #expect(processor.notSampled["ratio"] == 5)
+    }
+
+    @Test("a remote sampled parent keeps the other spans of its trace in the batch, wherever they stand; other traces go by the ratio")
+    func remoteParentKeepsItsTrace() {
+        let processor = SampleProcessor(name: "s", ratio: 0)
+        // As the Java SDK exports them: children end first, so they come before their entry span.
+        let spans = [
+            sampleSpan(droppedTrace, id: 1, flags: 0x101, name: "SELECT orders"),
+            sampleSpan(otherDroppedTrace, id: 2, flags: 0x101, name: "a root of this service"),
+            sampleSpan(droppedTrace, id: 3, flags: 0x301, name: "GET /checkout"),
+            sampleSpan(droppedTrace, id: 4, flags: 0x101, status: .error, name: "charge"),
+            sampleSpan(otherDroppedTrace, id: 5, flags: 0x300, name: "entry of an unsampled trace"),
+        ]
+        var batch = TelemetryBatch.spans(spans)
+        processor.process(&batch)
+        #expect(Self.spans(batch).map(\.spanID.value) == [1, 3, 4])
+        #expect(processor.sampled.snapshot == ["error": 1, "parent": 2, "ratio": 0])
+        #expect(processor.notSampled.snapshot == ["ratio": 2])
+
+        // A child exported in an earlier batch than its entry span: only the ratio decides.
+        var earlier = TelemetryBatch.spans([sampleSpan(droppedTrace, id: 6, flags: 0x101)])
+        processor.process(&earlier)
+        #expect(earlier.isEmpty)
+
+        let notParentBased = SampleProcessor(name: "s", ratio: 0, parentBased: false, keepErrors: false)
+        var same = TelemetryBatch.spans(spans)
+        notParentBased.process(&same)
+        #expect(same.isEmpty)
     }
 
     @Test("spans are filtered in place: a batch that keeps all is not copied, one with drops is compacted in its own storage")

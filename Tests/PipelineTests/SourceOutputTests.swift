@@ -106,8 +106,8 @@ struct SourceOutputTests {
         let roomy = MemoryBuffer(maxBytes: 1 << 20, whenFull: .block)
         let full = MemoryBuffer(maxBytes: 1 << 20, maxEvents: 2, whenFull: .block)
         let dropping = MemoryBuffer(maxBytes: 1 << 20, maxEvents: 2, whenFull: .dropNewest)
-        _ = try await full.append(BufferItem(Self.logs(2)), waitForRoom: false)
-        _ = try await dropping.append(BufferItem(Self.logs(2)), waitForRoom: false)
+        _ = try await full.append(BufferItem(Self.logs(2)), ifBlocked: .refuse)
+        _ = try await dropping.append(BufferItem(Self.logs(2)), ifBlocked: .refuse)
         let output = SourceOutput(routes: [
             .init(pipeline: "logs/a", signal: .logs, processors: [], buffers: [roomy, dropping]),
             .init(pipeline: "logs/b", signal: .logs, processors: [], buffers: [full]),
@@ -132,7 +132,7 @@ struct SourceOutputTests {
     @Test("trySend never waits when two routes lead to the same block buffer and only one copy fits")
     func trySendSharedBuffer() async throws {
         let shared = MemoryBuffer(maxBytes: 1 << 20, maxEvents: 4, whenFull: .block)
-        _ = try await shared.append(BufferItem(Self.logs(1)), waitForRoom: false)
+        _ = try await shared.append(BufferItem(Self.logs(1)), ifBlocked: .refuse)
         let output = SourceOutput(routes: [
             .init(pipeline: "logs/a", signal: .logs, processors: [], buffers: [shared]),
             .init(pipeline: "logs/b", signal: .logs, processors: [Tag(name: "t", key: "k", value: "v")], buffers: [shared]),

@@ -215,13 +215,12 @@ struct DecoderErrorTests {
             headers.append((tag, length))
             length += 1 + varintSize(length)
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(length)
+        var out = ProtobufWriter(capacity: length)
         for header in headers.reversed() {
-            out.append(header.tag)
-            ProtobufWriter.appendVarint(UInt64(header.length), to: &out)
+            out.appendVarint(UInt64(header.tag))
+            out.appendVarint(UInt64(header.length))
         }
-        return out
+        return out.bytes()
     }
 
     static func varintSize(_ value: Int) -> Int {

@@ -1,6 +1,7 @@
 import Foundation
 import OTLP
 import Pipeline
+import Synchronization
 import Telemetry
 import TestSupport
 import Testing
@@ -187,7 +188,7 @@ struct ServerTests {
     @Test("a full block buffer: 503 + Retry-After and nothing of the request taken; 200 once there is room")
     func fullBufferAllOrNothing() async throws {
         let buffer = MemoryBuffer(maxBytes: 64 << 20, maxEvents: 10, whenFull: .block)
-        _ = try await buffer.append(BufferItem(Requests.spanBatches(resources: 1, spansEach: 5)[0]), waitForRoom: false)
+        _ = try await buffer.append(BufferItem(Requests.spanBatches(resources: 1, spansEach: 5)[0]), ifBlocked: .refuse)
         let fixture = try await ReceiverFixture.start(signals: [.traces], buffer: buffer, settings: .init(port: 0, retryAfter: .milliseconds(1500)))
         defer { Task { await fixture.receiver.stop() } }
         // Three resources of two spans: each would fit in the 5 free events, all three do not.
@@ -322,5 +323,186 @@ struct ServerTests {
         } throws: { error in
             "\(error)".hasPrefix("cannot listen on 127.0.0.1:\(fixture.port): ")
         }
+    }
+}
+
+/// What the review of the receiver found (issue 7): connection and memory bounds, requests
+/// that end their connection, refusals decided by the head, and honest counters.
+extension ServerTests {
+    static func rawRequest(_ version: String, _ body: [UInt8], headers: [String]) -> [UInt8] {
+        let head = (["POST /v1/traces \(version)", "Host: 127.0.0.1", ReceiverFixture.protobuf, "Content-Length: \(body.count)"] + headers)
+            .joined(separator: "\r\n") + "\r\n\r\n"
+        return Array(head.utf8) + body
+    }
+
+    @Test("max_connections: one more connection is closed on arrival and counted; a freed slot is usable again")
+    func connectionCap() async throws {
+        let fixture = try await ReceiverFixture.start(settings: .init(port: 0, maxConnections: 2))
+        defer { Task { await fixture.receiver.stop() } }
+        var held: [HTTPConnection] = [try fixture.connect(), try fixture.connect()]
+        #expect(await eventually { fixture.receiver.openConnections == 2 })
+        let third = try fixture.connect()
+        #expect(await third.isClosedByServer())
+        #expect(fixture.receiver.stats.snapshot.refusedConnections == 1)
+        await held[0].post("/v1/traces", try Requests.traces(), headers: [ReceiverFixture.protobuf])
+        #expect(try await held[0].readReply()?.status == 200, "the admitted ones are served")
+
+        held.removeLast()
+        #expect(await eventually { fixture.receiver.openConnections == 1 })
+        #expect(try await fixture.post("/v1/traces", try Requests.traces()).status == 200)
+        #expect(fixture.receiver.stats.snapshot.refusedConnections == 1)
+    }
+
+    @Test("a claimed Content-Length reserves at most 64 KiB up front; the body grows as it arrives")
+    func bodyReservationIsCapped() async throws {
+        #expect(OTLPRequestHandler.emptyBody(claiming: 8 << 20).capacity < 128 << 10)
+        #expect(OTLPRequestHandler.emptyBody(claiming: 1000).capacity >= 1000)
+        #expect(OTLPRequestHandler.emptyBody(claiming: nil).capacity == 0)
+        // A body claimed and sent at 1 MiB arrives whole past the first reservation.
+        let fixture = try await ReceiverFixture.start()
+        defer { Task { await fixture.receiver.stop() } }
+        let big = try Requests.traces(resources: 1, spansEach: 10_000)
+        #expect(big.count > 256 << 10)
+        #expect(try await fixture.post("/v1/traces", big).status == 200)
+        #expect(fixture.buffers[.traces]?.stats.events == 10_000)
+    }
+
+    @Test("a request that ends its connection is the last one served: a request pipelined behind it is not taken",
+          arguments: ["HTTP/1.1 with Connection: close", "HTTP/1.0"])
+    func lastRequestOnConnection(first: String) async throws {
+        let fixture = try await ReceiverFixture.start()
+        defer { Task { await fixture.receiver.stop() } }
+        let body = try Requests.traces()
+        let closing = first == "HTTP/1.0"
+            ? Self.rawRequest("HTTP/1.0", body, headers: [])
+            : Self.rawRequest("HTTP/1.1", body, headers: ["Connection: close"])
+        let connection = try fixture.connect()
+        await connection.send(closing + Self.rawRequest("HTTP/1.1", body, headers: []))
+        let reply = try #require(try await connection.readReply())
+        #expect(reply.status == 200)
+        #expect(reply.header("Connection") == "close")
+        #expect(await connection.isClosedByServer())
+        #expect(try await fixture.post("/v1/traces", body).status == 200)
+        #expect(fixture.buffers[.traces]?.stats.events == 4, "the first request's two spans, the later request's two, nothing pipelined")
+        #expect(fixture.receiver.stats.snapshot.requests(.traces, code: 200) == 2)
+    }
+
+    @Test("an unsupported Content-Encoding is refused from the head with 400 naming it; the connection stays usable")
+    func unsupportedContentEncoding() async throws {
+        let fixture = try await ReceiverFixture.start()
+        defer { Task { await fixture.receiver.stop() } }
+        let connection = try fixture.connect()
+        await connection.post("/v1/traces", try Requests.traces(), headers: [ReceiverFixture.protobuf, "Content-Encoding: br"])
+        let refused = try #require(try await connection.readReply())
+        #expect(refused.status == 400)
+        let status = try #require(RPCStatus(protobuf: refused.body), "\(refused)")
+        #expect(status.code == 3)
+        #expect(status.message.contains("\"br\""), "\(status.message)")
+        await connection.post("/v1/traces", try Requests.traces(), headers: [ReceiverFixture.protobuf])
+        #expect(try await connection.readReply()?.status == 200)
+        #expect(fixture.buffers[.traces]?.stats.events == 2)
+        #expect(fixture.receiver.stats.snapshot.requests(.traces, code: 400) == 1)
+    }
+
+    @Test("Expect: 100-continue on a request refused by its head: the refusal comes at once, then the body is drained and the connection closed",
+          arguments: [("\(ReceiverFixture.protobuf)\r\nContent-Encoding: zstd", 400), ("Content-Type: text/plain", 415)])
+    func expectContinueRefusedAtHead(header: String, status: Int) async throws {
+        let fixture = try await ReceiverFixture.start()
+        defer { Task { await fixture.receiver.stop() } }
+        let connection = try fixture.connect()
+        let head = "POST /v1/traces HTTP/1.1\r\nHost: x\r\n\(header)\r\nExpect: 100-continue\r\nContent-Length: 5000\r\n\r\n"
+        await connection.send(Array(head.utf8))
+        let reply = try #require(try await connection.readReply(interim: true))
+        #expect(reply.status == status, "the final status, not 100, before any body byte")
+        #expect(reply.header("Connection") == "close")
+        await connection.send([UInt8](repeating: 0x0A, count: 5000))
+        #expect(await connection.isClosedByServer())
+        #expect(fixture.receiver.stats.snapshot.requests(.traces, code: status) == 1)
+        #expect(await fixture.drain(.traces).isEmpty)
+    }
+
+    @Test("Expect: 100-continue from an HTTP/1.0 client is ignored: no 100, only the answer")
+    func expectContinueHTTP10() async throws {
+        let fixture = try await ReceiverFixture.start()
+        defer { Task { await fixture.receiver.stop() } }
+        let connection = try fixture.connect()
+        await connection.send(Self.rawRequest("HTTP/1.0", try Requests.traces(), headers: ["Expect: 100-continue"]))
+        let reply = try #require(try await connection.readReply(interim: true))
+        #expect(reply.status == 200)
+        #expect(await connection.isClosedByServer())
+    }
+
+    @Test("inflating up to the limit holds one buffer of limit + 1 bytes, not twice the limit; one byte more is 413")
+    func inflateGrowthStopsAtTheLimit() throws {
+        let limit = 8 << 20
+        let output = try Inflate.decompress(TestCompression.gzip([UInt8](repeating: 0, count: limit), level: 9), format: .gzip, limit: limit)
+        #expect(output.count == limit)
+        #expect(output.capacity <= limit + (64 << 10), "capacity \(output.capacity) for a \(limit)-byte limit")
+        #expect(throws: OTLPRequestError.self) {
+            try Inflate.decompress(TestCompression.gzip([UInt8](repeating: 0, count: limit + 1), level: 9), format: .gzip, limit: limit)
+        }
+    }
+
+    /// A `block` buffer whose appends wait until `open()`: holds an export in flight.
+    final class GatedBuffer: TelemetryBuffer {
+        let inner = MemoryBuffer(maxBytes: 64 << 20, whenFull: .block)
+        private let state = Mutex((entered: false, open: false))
+
+        var whenFull: WhenFull { inner.whenFull }
+        var stats: BufferStats { inner.stats }
+        var entered: Bool { state.withLock { $0.entered } }
+        func open() { state.withLock { $0.open = true } }
+
+        func append(_ item: BufferItem, ifBlocked: BlockedAppend) async throws(BufferError) -> AppendResult {
+            state.withLock { $0.entered = true }
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !state.withLock({ $0.open }) && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+            return try await inner.append(item, ifBlocked: ifBlocked)
+        }
+
+        func hasRoom(events: Int, bytes: Int) throws(BufferError) -> Bool { try inner.hasRoom(events: events, bytes: bytes) }
+        func nextBatch(_ limits: BatchLimits) async -> BufferedBatch? { await inner.nextBatch(limits) }
+        func complete(_ batch: BufferedBatch, delivered: Bool) { inner.complete(batch, delivered: delivered) }
+        func close() async { await inner.close() }
+    }
+
+    @Test("a closed disk buffer: 503 saying the agent is stopping, counted as shutdown, not full")
+    func closedDiskBuffer() async throws {
+        let directory = try TemporaryDirectory("receiver-disk")
+        let disk = try DiskBuffer(directory: directory.path, maxBytes: 1 << 20, whenFull: .block, sync: .never)
+        let output = SourceOutput(routes: [.init(pipeline: "traces", signal: .traces, processors: [], buffers: [disk])])
+        let receiver = OTLPReceiver(settings: .init(host: "127.0.0.1", port: 0), output: output)
+        let port = try await receiver.start().port ?? 0
+        defer { Task { await receiver.stop() } }
+        await disk.closeLog()
+        let connection = try HTTPConnection(port: port)
+        await connection.post("/v1/traces", try Requests.traces(), headers: [ReceiverFixture.protobuf])
+        let reply = try #require(try await connection.readReply())
+        #expect(reply.status == 503)
+        #expect(RPCStatus(protobuf: reply.body)?.message.contains("shutting down") == true, "\(reply.text)")
+        #expect(receiver.stats.snapshot.refused(.traces, .shutdown) == 2)
+        #expect(receiver.stats.snapshot.refused(.traces, .full) == 0)
+    }
+
+    @Test("a client that leaves while its request is exported is counted as code 0, not 200")
+    func clientLeftBeforeTheAnswer() async throws {
+        let buffer = GatedBuffer()
+        defer { buffer.open() }
+        let output = SourceOutput(routes: [.init(pipeline: "traces", signal: .traces, processors: [], buffers: [buffer])])
+        let receiver = OTLPReceiver(settings: .init(host: "127.0.0.1", port: 0), output: output)
+        let port = try await receiver.start().port ?? 0
+        defer { Task { await receiver.stop() } }
+        do {
+            let connection = try HTTPConnection(port: port)
+            await connection.post("/v1/traces", try Requests.traces(), headers: [ReceiverFixture.protobuf])
+            #expect(await eventually { buffer.entered })
+            withExtendedLifetime(connection) {}
+        }  // the client gives up here
+        #expect(await eventually { receiver.openConnections == 0 })
+        buffer.open()
+        #expect(await eventually { receiver.stats.snapshot.requests(.traces, code: ReceiverStats.clientLeft) == 1 })
+        #expect(receiver.stats.snapshot.requests(.traces, code: 200) == 0)
+        #expect(receiver.stats.snapshot.acceptedItems[.traces] == 2, "its spans were taken all the same")
+        #expect(buffer.stats.events == 2)
     }
 }

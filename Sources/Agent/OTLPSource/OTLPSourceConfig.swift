@@ -21,12 +21,16 @@ public struct OTLPSourceConfig: SourceConfig {
     public var retryAfter = ConfigDuration(.seconds(1))
     /// Keep-alive connections idle this long are closed.
     public var idleTimeout = ConfigDuration(.seconds(60))
+    /// Connections open at once; more are closed on arrival and counted. With
+    /// `max_body_bytes` it bounds what the receiver holds in memory.
+    public var maxConnections = 256
 
     enum CodingKeys: String, CodingKey {
         case listen
         case maxBodyBytes = "max_body_bytes"
         case retryAfter = "retry_after"
         case idleTimeout = "idle_timeout"
+        case maxConnections = "max_connections"
     }
 
     public init() {}
@@ -37,6 +41,7 @@ public struct OTLPSourceConfig: SourceConfig {
         maxBodyBytes = try container.decodeIfPresent(ByteSize.self, forKey: .maxBodyBytes) ?? maxBodyBytes
         retryAfter = try container.decodeIfPresent(ConfigDuration.self, forKey: .retryAfter) ?? retryAfter
         idleTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .idleTimeout) ?? idleTimeout
+        maxConnections = try container.decodeIfPresent(Int.self, forKey: .maxConnections) ?? maxConnections
     }
 
     public func validate() -> [ConfigProblem] {
@@ -56,13 +61,16 @@ public struct OTLPSourceConfig: SourceConfig {
         if idleTimeout.duration < .seconds(1) {
             problems.append(ConfigProblem("must be at least 1s", at: "idle_timeout"))
         }
+        if !(1...65536).contains(maxConnections) {
+            problems.append(ConfigProblem("must be between 1 and 65536", at: "max_connections"))
+        }
         return problems
     }
 
     var receiverSettings: OTLPReceiverSettings {
         OTLPReceiverSettings(
             host: listen.host, port: listen.port, maxBodyBytes: maxBodyBytes.bytes, retryAfter: retryAfter.duration,
-            idleTimeout: idleTimeout.duration)
+            idleTimeout: idleTimeout.duration, maxConnections: maxConnections)
     }
 
     public func makeService(_ context: ComponentContext) throws -> any Service {

@@ -10,6 +10,7 @@ struct OTLPSourceMetrics {
     private var counters: [[String]: Counter] = [:]
     private var previous = ReceiverStats.Snapshot()
     private let openConnections: Gauge
+    private let refusedConnections: Counter
 
     private enum Family {
         case requests, accepted, refused, bodyBytes
@@ -17,7 +18,9 @@ struct OTLPSourceMetrics {
         var descriptor: MetricNameDescriptor {
             switch self {
             case .requests:
-                .outrider("receiver_requests", unit: "total", help: "OTLP requests answered, by signal and HTTP status code.")
+                .outrider(
+                    "receiver_requests", unit: "total",
+                    help: "OTLP requests answered, by signal and HTTP status code (0: the client left before its answer).")
             case .accepted:
                 .outrider("receiver_accepted_items", unit: "total", help: "Spans, log records and data points handed to the pipelines.")
             case .refused:
@@ -37,6 +40,10 @@ struct OTLPSourceMetrics {
         openConnections = registry.makeGauge(
             descriptor: .outrider("receiver_open_connections", help: "Connections open to the OTLP receiver, kept-alive ones included."),
             labels: [("receiver", receiver)])
+        refusedConnections = registry.makeCounter(
+            descriptor: .outrider(
+                "receiver_refused_connections", unit: "total", help: "Connections closed on arrival because max_connections were open."),
+            labels: [("receiver", receiver)])
         for signal in signals {
             _ = counter(.requests, [("signal", signal.rawValue), ("code", "200")])
             _ = counter(.accepted, [("signal", signal.rawValue)])
@@ -50,6 +57,9 @@ struct OTLPSourceMetrics {
     /// Adds what changed since the last update; returns the newly accepted items.
     mutating func update(_ stats: ReceiverStats.Snapshot, openConnections connections: Int) -> Int {
         openConnections.set(to: Double(connections))
+        if stats.refusedConnections > previous.refusedConnections {
+            refusedConnections.increment(by: Int64(stats.refusedConnections - previous.refusedConnections))
+        }
         for (key, count) in stats.requests {
             add(count, over: previous.requests[key], to: .requests, [("signal", key.signal), ("code", String(key.code))])
         }

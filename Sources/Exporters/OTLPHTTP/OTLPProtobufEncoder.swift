@@ -1,9 +1,8 @@
 import OTLP
-import SwiftProtobuf
 import Telemetry
 
 /// One signal's batches as an OTLP `Export*ServiceRequest` in binary protobuf
-/// (`application/x-protobuf`), built by the OTLP module's conversion. Metric samples OTLP
+/// (`application/x-protobuf`), written by the OTLP module. Metric samples OTLP
 /// cannot carry are left out and reported by `encodeBody` (`OTLPBody`).
 public struct OTLPProtobufEncoder: BatchEncoder {
     public let signal: Signal
@@ -22,16 +21,13 @@ public struct OTLPProtobufEncoder: BatchEncoder {
         try OTLPBody.encode(signal, batches, write: serialize)
     }
 
-    private func serialize(_ batches: [TelemetryBatch]) throws(EncodingFailure) -> [UInt8] {
-        do {
-            switch signal {
-            case .logs: return try OTLPLogs.request(batches).serializedBytes()
-            case .metrics: return try OTLPMetrics.request(batches).serializedBytes()
-            case .traces: return try OTLPSpans.request(batches).serializedBytes()
-            }
-        } catch {
-            // Only a message beyond protobuf's 2 GiB limit fails here.
-            throw EncodingFailure("cannot serialize the OTLP \(signal) request: \(error)")
+    /// Written straight from the batches: the same bytes as the message tree gives, without
+    /// building it (OTLP/Wire).
+    private func serialize(_ batches: [TelemetryBatch]) -> [UInt8] {
+        switch signal {
+        case .logs: OTLPLogs.serialize(batches)
+        case .metrics: OTLPMetrics.serialize(batches)
+        case .traces: OTLPSpans.serialize(batches)
         }
     }
 }

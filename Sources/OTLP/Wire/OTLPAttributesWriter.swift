@@ -9,49 +9,50 @@ import Telemetry
 enum OTLPAttributesWriter {
     /// Each pair as a `KeyValue` in the repeated field `field`.
     @inline(__always)
-    static func append(_ attributes: Attributes, field: UInt64, to out: inout [UInt8]) {
-        for pair in attributes.pairs { appendKeyValue(pair.key, pair.value, field: field, to: &out) }
+    static func append(_ attributes: Attributes, field: UInt64, to out: inout ProtobufWriter) {
+        // Read in place: iterating `pairs` copies each pair, retaining its key and value.
+        attributes.pairs.withUnsafeBufferPointer { pairs in
+            for index in pairs.indices { appendKeyValue(pairs[index].key, pairs[index].value, field: field, to: &out) }
+        }
     }
 
-    static func appendKeyValue(_ key: String, _ value: AttributeValue, field: UInt64, to out: inout [UInt8]) {
+    static func appendKeyValue(_ key: borrowing String, _ value: borrowing AttributeValue, field: UInt64, to out: inout ProtobufWriter) {
         let keyCount = key.utf8.count
         // KeyValue: 1 string key (left out when empty), 2 AnyValue value.
         let keySize = keyCount == 0 ? 0 : 1 + ProtobufWriter.varintSize(keyCount) + keyCount
         if let valueSize = scalarSize(value) {
-            ProtobufWriter.appendTag(field, .lengthDelimited, to: &out)
-            ProtobufWriter.appendVarint(UInt64(keySize + 1 + ProtobufWriter.varintSize(valueSize) + valueSize), to: &out)
-            if keyCount != 0 { ProtobufWriter.appendStringField(1, key, to: &out) }
-            ProtobufWriter.appendTag(2, .lengthDelimited, to: &out)
-            ProtobufWriter.appendVarint(UInt64(valueSize), to: &out)
+            out.appendTag(field, .lengthDelimited)
+            out.appendVarint(UInt64(keySize + 1 + ProtobufWriter.varintSize(valueSize) + valueSize))
+            if keyCount != 0 { out.appendStringField(1, key) }
+            out.appendTag(2, .lengthDelimited)
+            out.appendVarint(UInt64(valueSize))
             appendScalar(value, to: &out)
         } else {
-            ProtobufWriter.appendMessageField(field, lengthGuess: 1, to: &out) { out in
-                if keyCount != 0 { ProtobufWriter.appendStringField(1, key, to: &out) }
+            out.appendMessageField(field) { out in
+                if keyCount != 0 { out.appendStringField(1, key) }
                 appendAnyValue(value, field: 2, to: &out)
             }
         }
     }
 
     /// `value` as an `AnyValue` message in field `field`.
-    static func appendAnyValue(_ value: AttributeValue, field: UInt64, to out: inout [UInt8]) {
+    static func appendAnyValue(_ value: AttributeValue, field: UInt64, to out: inout ProtobufWriter) {
         if let size = scalarSize(value) {
-            ProtobufWriter.appendTag(field, .lengthDelimited, to: &out)
-            ProtobufWriter.appendVarint(UInt64(size), to: &out)
+            out.appendTag(field, .lengthDelimited)
+            out.appendVarint(UInt64(size))
             appendScalar(value, to: &out)
             return
         }
-        ProtobufWriter.appendMessageField(field, lengthGuess: 1, to: &out) { out in
+        out.appendMessageField(field) { out in
             switch value {
             case .array(let values):
                 // AnyValue 5 ArrayValue { 1 repeated AnyValue values }
-                ProtobufWriter.appendMessageField(5, lengthGuess: 1, to: &out) { out in
+                out.appendMessageField(5) { out in
                     for element in values { appendAnyValue(element, field: 1, to: &out) }
                 }
             case .map(let nested):
                 // AnyValue 6 KeyValueList { 1 repeated KeyValue values }
-                ProtobufWriter.appendMessageField(6, lengthGuess: 1, to: &out) { out in
-                    append(nested, field: 1, to: &out)
-                }
+                out.appendMessageField(6) { out in append(nested, field: 1, to: &out) }
             case .string, .bool, .int, .double, .bytes:
                 preconditionFailure("scalars are written above")
             }
@@ -75,13 +76,13 @@ enum OTLPAttributesWriter {
 
     /// A scalar's one `AnyValue` field: 1 string, 2 bool, 3 int64, 4 double, 7 bytes.
     @inline(__always)
-    static func appendScalar(_ value: AttributeValue, to out: inout [UInt8]) {
+    static func appendScalar(_ value: AttributeValue, to out: inout ProtobufWriter) {
         switch value {
-        case .string(let text): ProtobufWriter.appendStringField(1, text, to: &out)
-        case .bool(let flag): ProtobufWriter.appendVarintField(2, flag ? 1 : 0, to: &out)
-        case .int(let number): ProtobufWriter.appendVarintField(3, UInt64(bitPattern: number), to: &out)
-        case .double(let number): ProtobufWriter.appendDoubleField(4, number, to: &out)
-        case .bytes(let bytes): ProtobufWriter.appendBytesField(7, bytes, to: &out)
+        case .string(let text): out.appendStringField(1, text)
+        case .bool(let flag): out.appendVarintField(2, flag ? 1 : 0)
+        case .int(let number): out.appendVarintField(3, UInt64(bitPattern: number))
+        case .double(let number): out.appendDoubleField(4, number)
+        case .bytes(let bytes): out.appendBytesField(7, bytes)
         case .array, .map: preconditionFailure("not a scalar")
         }
     }

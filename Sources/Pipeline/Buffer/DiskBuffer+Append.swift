@@ -12,7 +12,7 @@ extension DiskBuffer {
         case failed
     }
 
-    public func append(_ item: BufferItem, waitForRoom: Bool) async throws(BufferError) -> AppendResult {
+    public func append(_ item: BufferItem, ifBlocked: BlockedAppend) async throws(BufferError) -> AppendResult {
         if state.withLock({ $0.closed }) { throw .closed }
         guard item.events > 0 else {
             item.acknowledgement?.finish(.delivered)
@@ -30,7 +30,7 @@ extension DiskBuffer {
         while true {
             // Read before the attempt, so room freed during it is not missed.
             let generation = roomFreed.generation
-            switch await onQueue({ self.appendNow(records, waitForRoom: waitForRoom) }) {
+            switch await onQueue({ self.appendNow(records, ifBlocked: ifBlocked) }) {
             case .accepted:
                 dataArrived.notifyAll()
                 item.acknowledgement?.finish(tooLarge > 0 ? .dropped : .delivered)
@@ -62,21 +62,27 @@ extension DiskBuffer {
 
     /// On the I/O queue only: the events bound, then the log append, each applying the
     /// `when_full` policy when there is no room.
-    func appendNow(_ records: [DiskBufferEncodedRecord], waitForRoom: Bool) -> AppendOutcome {
+    ///
+    /// The log's byte cap is passed (by this one append) when the buffer holds nothing live
+    /// — an item larger than the whole buffer goes in then, as in the memory buffer — and
+    /// for `.admit`. Appends are serial on this queue, so no two make use of it at once.
+    func appendNow(_ records: [DiskBufferEncodedRecord], ifBlocked: BlockedAppend) -> AppendOutcome {
         let events = records.reduce(0) { $0 + $1.events }
+        let admit = whenFull == .block && ifBlocked == .admit
         while true {
             let check = state.withLock { state -> Bool? in state.closed ? nil : fitsEvents(events, in: state) }
             guard let fits = check else { return .closed }
-            if fits { break }
+            if fits || admit { break }
             switch whenFull {
             case .dropNewest: return .dropped
-            case .block: return waitForRoom ? .wait : .full
+            case .block: return ifBlocked == .wait ? .wait : .full
             case .dropOldest: if !evictOldest(atFront: false) { return .dropped }
             }
         }
         while true {
             do throws(DiskLogError) {
-                let range = try log.append(records.map(\.bytes))
+                let empty = state.withLock { $0.liveEvents == 0 }
+                let range = try log.append(records.map(\.bytes), pastLimit: admit || empty)
                 let now = ContinuousClock.now
                 state.withLock { state in
                     for (offset, record) in records.enumerated() {
@@ -94,7 +100,10 @@ extension DiskBuffer {
                     state.withLock { $0.diskFullSince = .now }
                     switch whenFull {
                     case .dropNewest: return .dropped
-                    case .block: return waitForRoom ? .wait : .full
+                    // Admitted past the cap, so the filesystem itself is full (ENOSPC) since
+                    // the sender's check: it must not wait, and its other copies are sent.
+                    case .block where admit: return .dropped
+                    case .block: return ifBlocked == .wait ? .wait : .full
                     case .dropOldest:
                         // Space comes back in whole segments: drop from the front until one
                         // is freed, then try again.

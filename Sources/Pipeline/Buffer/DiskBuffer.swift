@@ -118,9 +118,14 @@ public final class DiskBuffer: TelemetryBuffer {
         state.withLock { $0.lastError }
     }
 
-    public func hasRoom(events: Int, bytes: Int) -> Bool {
-        state.withLock { state in
-            !state.closed && !isDiskFull(state) && fitsEvents(events, in: state) && state.logBytes + bytes <= maxBytes
+    /// An empty buffer has room for anything, as `append` takes an item larger than the whole
+    /// buffer then (past `max_size` by that one item); otherwise a request estimated above
+    /// `max_size` would be refused forever. A disk found full has no room, empty or not.
+    public func hasRoom(events: Int, bytes: Int) throws(BufferError) -> Bool {
+        try state.withLock { (state: inout DiskBufferState) throws(BufferError) -> Bool in
+            guard !state.closed else { throw .closed }
+            guard !isDiskFull(state) else { return false }
+            return state.liveEvents == 0 || (fitsEvents(events, in: state) && state.logBytes + bytes <= maxBytes)
         }
     }
 

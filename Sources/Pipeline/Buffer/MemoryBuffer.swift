@@ -42,8 +42,11 @@ public final class MemoryBuffer: TelemetryBuffer {
         self.stats = BufferStats(kind: "memory", capacityBytes: maxBytes, capacityEvents: maxEvents)
     }
 
-    public func hasRoom(events: Int, bytes: Int) -> Bool {
-        state.withLock { fits(events: events, bytes: bytes, in: $0) }
+    public func hasRoom(events: Int, bytes: Int) throws(BufferError) -> Bool {
+        try state.withLock { (state: inout State) throws(BufferError) -> Bool in
+            guard !state.closed else { throw .closed }
+            return fits(events: events, bytes: bytes, in: state)
+        }
     }
 
     /// An item larger than the whole buffer is taken when the buffer is empty: otherwise
@@ -52,7 +55,7 @@ public final class MemoryBuffer: TelemetryBuffer {
         (state.events == 0) || (state.events + events <= maxEvents && state.bytes + bytes <= maxBytes)
     }
 
-    public func append(_ item: BufferItem, waitForRoom: Bool) async throws(BufferError) -> AppendResult {
+    public func append(_ item: BufferItem, ifBlocked: BlockedAppend) async throws(BufferError) -> AppendResult {
         while true {
             enum Decision {
                 case accepted(evicted: [Entry])
@@ -68,7 +71,11 @@ public final class MemoryBuffer: TelemetryBuffer {
                     case .dropNewest:
                         return .dropped
                     case .block:
-                        return waitForRoom ? .wait(roomFreed.generation) : .full
+                        switch ifBlocked {
+                        case .wait: return .wait(roomFreed.generation)
+                        case .refuse: return .full
+                        case .admit: break
+                        }
                     case .dropOldest:
                         while !fits(events: item.events, bytes: item.bytes, in: state), let oldest = state.queue.popFirst() {
                             state.queuedEvents -= oldest.events

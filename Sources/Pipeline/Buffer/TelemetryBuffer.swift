@@ -36,6 +36,19 @@ public enum AppendResult: Sendable, Hashable {
     case dropped
 }
 
+/// What `append` does under `block` when an item does not fit. The drop policies never
+/// wait, whatever is asked.
+public enum BlockedAppend: Sendable, Hashable {
+    /// Wait until room is freed: a tailer's back-pressure.
+    case wait
+    /// Leave the item and return `.full`, for a sender that refuses its data upstream.
+    case refuse
+    /// Take the item past the bound: for a sender that checked `hasRoom` for all it sends
+    /// first (`SourceOutput.trySend`), which must neither wait nor send half of it when a
+    /// concurrent sender took the room in between.
+    case admit
+}
+
 public enum BufferError: Error, Sendable, Hashable {
     /// The buffer was closed (shutdown) before the item could be taken.
     case closed
@@ -82,8 +95,12 @@ public struct BufferedBatch: Sendable {
 /// One exporter's buffer: where its pipelines put batches and its delivery loop takes them.
 ///
 /// Sizes are bounded in bytes and events; what happens at the bound is `whenFull`. A batch
-/// taken for delivery still counts against the bounds until it is completed, so memory
-/// never exceeds the limit however slow the backend.
+/// taken for delivery still counts against the bounds until it is completed, so a slow
+/// backend never makes a buffer grow. Two exceptions pass the bound, each by a bounded
+/// amount: an item larger than the whole buffer is taken when the buffer is empty (one
+/// item), and `BlockedAppend.admit` takes what a sender checked room for even if another
+/// sender filled the room meanwhile (at most one OTLP request per concurrent sender: one
+/// request of up to `max_body_bytes`, decoded, per open connection of the receiver).
 public protocol TelemetryBuffer: AnyObject, Sendable {
     var whenFull: WhenFull { get }
     var stats: BufferStats { get }
@@ -93,15 +110,16 @@ public protocol TelemetryBuffer: AnyObject, Sendable {
     /// on the next start, and counts a memory buffer's as dropped.
     var isDurable: Bool { get }
 
-    /// Takes `item`, or applies the drop policy. Under `block` with no room it waits for room
-    /// when `waitForRoom` (a tailer's back-pressure) and otherwise returns `.full` (the OTLP
-    /// receiver's 503). Throws `.closed` after `close()`, `.cancelled` if cancelled waiting.
-    func append(_ item: BufferItem, waitForRoom: Bool) async throws(BufferError) -> AppendResult
+    /// Takes `item`, or applies the drop policy. Under `block` with no room, `ifBlocked`
+    /// decides: wait for room, return `.full`, or take it anyway. Throws `.closed` after
+    /// `close()`, `.cancelled` if cancelled waiting.
+    func append(_ item: BufferItem, ifBlocked: BlockedAppend) async throws(BufferError) -> AppendResult
 
     /// Whether an item of this size would be taken now without waiting or dropping: a
     /// sender fanning out to several buffers checks all first, so one full buffer does not
-    /// leave the others with a copy the sender will send again.
-    func hasRoom(events: Int, bytes: Int) -> Bool
+    /// leave the others with a copy the sender will send again. Throws `.closed` after
+    /// `close()`: a stopping agent is not a full buffer, and its sender says so.
+    func hasRoom(events: Int, bytes: Int) throws(BufferError) -> Bool
 
     /// The next delivery batch: waits for the first event, then until `limits` are reached
     /// or `maxWait` has passed since, or the buffer closed. Nil once closed and drained (a

@@ -5,8 +5,7 @@ import Telemetry
 ///
 /// Back-pressure starts here. `send` waits while a `block` buffer is full, so a tailer that
 /// awaits it stops reading; `trySend` never waits and says `.full`, so a receiver can
-/// answer 503 with Retry-After. Either way a batch is handed to all buffers or to none
-/// (bar a race with another sender, which costs a short wait, never a copy).
+/// answer 503 with Retry-After. Either way a batch is handed to all buffers or to none.
 public final class SourceOutput: Sendable {
     public struct Route: Sendable {
         public let pipeline: String
@@ -46,7 +45,7 @@ public final class SourceOutput: Sendable {
     /// once every buffer has delivered (memory) or stored (disk) its part, or dropped it.
     public func send(_ batch: TelemetryBatch, acknowledgement: Acknowledgement? = nil) async throws(BufferError) {
         let targets = prepare(batch, acknowledgement: acknowledgement)
-        try await deliver(targets, acknowledgement: acknowledgement)
+        try await deliver(targets, ifBlocked: .wait, acknowledgement: acknowledgement)
     }
 
     /// Sends `batch` unless a `block` buffer is full right now.
@@ -55,23 +54,46 @@ public final class SourceOutput: Sendable {
     }
 
     /// Sends all of `batches` (one OTLP request's resources) unless a `block` buffer lacks
-    /// room for their sum right now, in which case none is sent: a sender told to retry
-    /// must not find part of its request already delivered. One acknowledgement covers all.
+    /// room for their sum right now, in which case none is sent and no processor sees them:
+    /// a sender told to retry must not find part of its request already delivered, nor a
+    /// processor's counters counting its retries again. One acknowledgement covers all.
+    ///
+    /// Never waits: once room was found, every copy is appended with `.admit`, so a tailer
+    /// that takes the room in between makes a buffer pass its bound (by this request)
+    /// rather than leave this request hanging or half-sent. Throws `.closed` when a buffer
+    /// is closed (the agent is stopping), before anything is sent unless it closes meanwhile.
     public func trySend(_ batches: [TelemetryBatch], acknowledgement: Acknowledgement? = nil) async throws(BufferError) -> Acceptance {
+        guard try hasRoom(for: batches) else { return .full }
         var targets: [(any TelemetryBuffer, BufferItem)] = []
         for batch in batches { targets += prepare(batch, acknowledgement: acknowledgement) }
-        // A buffer that several routes or batches lead to takes one copy each: check them
-        // summed, or a later copy would wait for room here.
-        var demand: [ObjectIdentifier: (buffer: any TelemetryBuffer, events: Int, bytes: Int)] = [:]
-        for (buffer, item) in targets where buffer.whenFull == .block {
-            demand[ObjectIdentifier(buffer), default: (buffer, 0, 0)].events += item.events
-            demand[ObjectIdentifier(buffer), default: (buffer, 0, 0)].bytes += item.bytes
-        }
-        for (buffer, events, bytes) in demand.values where !buffer.hasRoom(events: events, bytes: bytes) {
-            return .full
-        }
-        try await deliver(targets, acknowledgement: acknowledgement)
+        try await deliver(targets, ifBlocked: .admit, acknowledgement: acknowledgement)
         return .accepted
+    }
+
+    /// Whether every `block` buffer `batches` lead to has room for them. Sized as received,
+    /// before processors (which run only once the answer is yes): what they drop makes the
+    /// check stricter, what they add (a few resource attributes) is taken with `.admit`. A
+    /// buffer that several routes or batches lead to takes one copy each: they are summed.
+    private func hasRoom(for batches: [TelemetryBatch]) throws(BufferError) -> Bool {
+        var demand: [ObjectIdentifier: (buffer: any TelemetryBuffer, events: Int, bytes: Int)] = [:]
+        for batch in batches {
+            var size: (events: Int, bytes: Int)?
+            for route in routes where route.signal == batch.signal {
+                let (events, bytes) = size ?? (batch.eventCount, batch.estimatedBytes)
+                size = (events, bytes)
+                for buffer in route.buffers {
+                    demand[ObjectIdentifier(buffer), default: (buffer, 0, 0)].events += events
+                    demand[ObjectIdentifier(buffer), default: (buffer, 0, 0)].bytes += bytes
+                }
+            }
+        }
+        // Every buffer is asked, drop policies too: a closed one throws before a full one answers.
+        var room = true
+        for (buffer, events, bytes) in demand.values {
+            let fits = try buffer.hasRoom(events: events, bytes: bytes)
+            if !fits && buffer.whenFull == .block { room = false }
+        }
+        return room
     }
 
     private func prepare(_ batch: TelemetryBatch, acknowledgement: Acknowledgement?) -> [(any TelemetryBuffer, BufferItem)] {
@@ -91,13 +113,15 @@ public final class SourceOutput: Sendable {
         return targets
     }
 
-    private func deliver(_ targets: [(any TelemetryBuffer, BufferItem)], acknowledgement: Acknowledgement?) async throws(BufferError) {
+    private func deliver(
+        _ targets: [(any TelemetryBuffer, BufferItem)], ifBlocked: BlockedAppend, acknowledgement: Acknowledgement?
+    ) async throws(BufferError) {
         acknowledgement?.retain(targets.count)
         // Release the creator's hold whatever happens below, so the source hears back.
         defer { acknowledgement?.finish(.delivered) }
         for (index, (buffer, item)) in targets.enumerated() {
             do {
-                _ = try await buffer.append(item, waitForRoom: true)
+                _ = try await buffer.append(item, ifBlocked: ifBlocked)
             } catch {
                 // Parts that will never reach a buffer end here: not accepted, so the source
                 // keeps its checkpoint before this batch and sends it again after a restart.

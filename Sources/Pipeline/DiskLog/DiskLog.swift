@@ -33,11 +33,12 @@ public final class DiskLog: Sendable {
 
     /// Appends a batch as one write per segment touched and returns its positions. On any
     /// error nothing of the batch is kept; `.full` means back-pressure: retry after
-    /// acknowledgements free a segment.
+    /// acknowledgements free a segment. With `pastLimit` the batch may take the log past
+    /// `maxTotalBytes` (its owner bounds by how much); the filesystem's ENOSPC still holds.
     @discardableResult
-    public func append(_ records: [[UInt8]]) throws(DiskLogError) -> Range<UInt64> {
+    public func append(_ records: [[UInt8]], pastLimit: Bool = false) throws(DiskLogError) -> Range<UInt64> {
         try core.withLock { (core: inout DiskLogCore) throws(DiskLogError) -> Range<UInt64> in
-            try core.append(records)
+            try core.append(records, pastLimit: pastLimit)
         }
     }
 

@@ -8,7 +8,7 @@ public struct DiskLogConfiguration: Sendable, Hashable {
     public var segmentBytes: Int
     /// Cap on the bytes of segment files on disk (headers and frames included). Fully
     /// acknowledged segments are deleted, so this bounds unacknowledged data to within one
-    /// segment's worth.
+    /// segment's worth. An append asked to (`pastLimit`) may pass it.
     public var maxTotalBytes: Int
     public var sync: SyncPolicy
 

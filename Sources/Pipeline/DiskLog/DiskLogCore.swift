@@ -60,7 +60,7 @@ struct DiskLogCore {
 
     // MARK: append
 
-    mutating func append(_ records: [[UInt8]]) throws(DiskLogError) -> Range<UInt64> {
+    mutating func append(_ records: [[UInt8]], pastLimit: Bool) throws(DiskLogError) -> Range<UInt64> {
         guard !isClosed else { throw .closed }
         let first = nextPosition
         guard !records.isEmpty else { return first..<first }
@@ -91,10 +91,10 @@ struct DiskLogCore {
             needed += frame
         }
         let used = totalBytes
-        if needed > configuration.maxTotalBytes {
+        if needed > configuration.maxTotalBytes && !pastLimit {
             throw .batchTooLarge(bytes: needed, limit: configuration.maxTotalBytes)
         }
-        if used + needed > configuration.maxTotalBytes {
+        if used + needed > configuration.maxTotalBytes && !pastLimit {
             throw .full(needed: needed, available: configuration.maxTotalBytes - used)
         }
 

@@ -5,18 +5,29 @@ import Telemetry
 ///
 /// 1. `keepErrors` and the span's status is error → kept (reason `error`): the spans worth
 ///    looking at are never sampled away, whatever the ratio.
-/// 2. `parentBased` and the W3C sampled flag is set (`flags & 0x01`) → kept (reason
-///    `parent`). The flag is trace-wide: an SDK that fills it sets it on every span of a
-///    sampled trace, local children included, so this keeps whole traces whose head (an
-///    upstream service's SDK, or the ingress proxy) decided to sample. SDKs that leave it 0
-///    (the Python SDK sends only the is-remote bits 0x100/0x300) fall through to the ratio;
-///    a missing bit is never a reason to drop.
-/// 3. The ratio, by OpenTelemetry's TraceIdRatioBased rule: the lower 8 bytes of the trace
-///    id, read big-endian, are kept when below `ratio × 2^64` (reason `ratio`; otherwise
-///    dropped, reason `ratio`). It depends on the trace id alone, so every sidecar of a
-///    trace, and an SDK or proxy using TraceIdRatioBased with the same ratio, keeps or
-///    drops the same traces whole. The bound is rounded as the Python SDK rounds it
-///    (`round(rate * 2**64)`); the Go SDK's (both sides shifted one bit) selects the same set.
+/// 2. `parentBased` and the span's parent is remote (OTLP flags 0x100 and 0x200 both set)
+///    with the W3C sampled bit (0x01) set → kept (reason `parent`): the trace entered this
+///    service with an upstream decision to sample it. So that this service's local
+///    children of that span stay with it, every other span of the same trace id in the
+///    same batch is kept too (reason `parent`). A child exported in an earlier batch than
+///    its remote-parent span (an SDK exports spans as they end, children first) goes by
+///    the ratio. The sampled bit on its own decides nothing: the Java SDK sets it on every
+///    span it exports (0x101 for a root or a local child, 0x301 under a remote parent), so
+///    "bit set → keep" would keep all of a Java service's traces; the Python SDK leaves it
+///    0 (0x300 under a remote parent), so a missing bit never drops either.
+/// 3. The ratio, by the TraceIdRatioBased rule of OpenTelemetry's Python and Go SDKs: the
+///    lower 8 bytes of the trace id, read big-endian, are kept when below `ratio × 2^64`
+///    (reason `ratio`; otherwise dropped, reason `ratio`). It depends on the trace id
+///    alone, so every sidecar of a trace keeps or drops the same traces whole, and so does
+///    a Python or Go SDK sampling at the same ratio. The bound is rounded as the Python SDK
+///    rounds it (`round(rate * 2**64)`); the Go SDK's (both sides shifted one bit) selects
+///    the same set. Other samplers decide differently on the same id: the Java SDK keeps
+///    `|lower 64 bits as a signed long| < ratio × Long.MAX_VALUE`, the JavaScript SDK
+///    compares the XOR of the id's four 32-bit words with `ratio × 2^32`, and the
+///    specification's newer rule compares the lower 56 bits with a rejection threshold
+///    `(1 − ratio) × 2^56` (kept at or above). Where such a sampler is a trace's head, its
+///    decision reaches this service as the remote parent's sampled bit (rule 2), not
+///    through the ratio.
 ///
 /// Decisions are counted per span in `sampled` and `notSampled` by reason, exposed as
 /// `outrider_traces_sampled_total{decision, reason}`. Dropping here is policy, not loss:
@@ -42,6 +53,8 @@ public struct SampleProcessor: Processor {
     public let sampled = CounterSet(preset: Reason.allCases.map(\.rawValue))
     /// Dropped spans by reason (always `ratio`).
     public let notSampled = CounterSet(preset: [Reason.ratio.rawValue])
+    /// Rule 2's flags: the parent is remote (both is-remote bits) and sampled.
+    static let remoteSampledParent: UInt32 = Span.FlagBits.hasIsRemote | Span.FlagBits.isRemote | 0x01
     /// The ratio rule keeps trace ids whose lower 64 bits are below this, unless
     /// `ratioKeepsAll`: at ratio 1 the bound would be 2^64, one past UInt64.
     let ratioBound: UInt64
@@ -51,7 +64,7 @@ public struct SampleProcessor: Processor {
     ///   - name: the processor's name in the config.
     ///   - ratio: `ratio:` (default 0.1, the platform's production default), 0...1 — the
     ///     share of traces the ratio rule keeps.
-    ///   - parentBased: `parent_based:` (default true) — keep spans whose sampled flag is set.
+    ///   - parentBased: `parent_based:` (default true) — keep traces a remote parent sampled.
     ///   - keepErrors: `keep_errors:` (default true) — keep spans whose status is error.
     public init(name: String, ratio: Double = 0.1, parentBased: Bool = true, keepErrors: Bool = true) {
         precondition((0...1).contains(ratio), "sample ratio must be between 0 and 1: \(ratio)")
@@ -82,26 +95,47 @@ public struct SampleProcessor: Processor {
         ratioKeepsAll || traceID.low < ratioBound
     }
 
+    /// The decision for `span` by its own fields: rule 2's keeping of the rest of a trace
+    /// needs the batch (`process`).
     public func decision(for span: Span) -> Decision {
+        decision(for: span, sampledTraces: [])
+    }
+
+    /// - Parameter sampledTraces: the trace ids of the batch's spans with a remote sampled parent.
+    func decision(for span: Span, sampledTraces: Set<TraceID>) -> Decision {
         if keepErrors && span.status.code == .error { return .sampled(.error) }
-        if parentBased && span.flags & 0x01 != 0 { return .sampled(.parent) }
+        if parentBased
+            && (span.flags & Self.remoteSampledParent == Self.remoteSampledParent
+                || (!sampledTraces.isEmpty && sampledTraces.contains(span.traceID)))
+        {
+            return .sampled(.parent)
+        }
         return ratioKeeps(span.traceID) ? .sampled(.ratio) : .notSampled
+    }
+
+    /// Rule 2's first pass: the traces an upstream head sampled, by their entry spans here.
+    /// Few per batch, and none (so no allocation) without remote sampled parents.
+    static func remotelySampledTraces(_ spans: [Span]) -> Set<TraceID> {
+        var traces = Set<TraceID>()
+        for span in spans where span.flags & remoteSampledParent == remoteSampledParent { traces.insert(span.traceID) }
+        return traces
     }
 
     public func process(_ batch: inout TelemetryBatch) {
         guard case .spans(var spans) = batch.payload else { return }
+        let sampledTraces = parentBased ? Self.remotelySampledTraces(spans) : []
         var tally = Tally()
         // Find the first drop before touching the batch: a batch that keeps every span (a
         // sampled trace, ratio 1) costs no write, no copy and no allocation.
         var index = 0
-        while index < spans.count, tally.keeps(decision(for: spans[index])) { index += 1 }
+        while index < spans.count, tally.keeps(decision(for: spans[index], sampledTraces: sampledTraces)) { index += 1 }
         if index < spans.count {
             // Taken out of the batch, `spans` is the only reference: compacted in place.
             batch.payload = .spans([])
             var kept = index
             index += 1
             while index < spans.count {
-                if tally.keeps(decision(for: spans[index])) {
+                if tally.keeps(decision(for: spans[index], sampledTraces: sampledTraces)) {
                     spans.swapAt(kept, index)
                     kept += 1
                 }

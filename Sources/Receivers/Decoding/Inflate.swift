@@ -2,8 +2,8 @@ import CZlib
 
 /// Decompressing request bodies with the system zlib, never past a limit: a few kilobytes
 /// of gzip can expand to gigabytes (a "zip bomb"), so output grows only as inflate fills
-/// it, and inflating stops as soon as it passes `limit` bytes. Nothing is allocated
-/// beyond `limit + 1` bytes of output.
+/// it, and inflating stops as soon as it passes `limit` bytes. The output buffer never
+/// holds more than `limit + 1` bytes; while it grows, the one it replaces is held too.
 enum Inflate {
     enum Format {
         /// RFC 1952, one member or several concatenated (`cat a.gz b.gz`, which gzip(1) and
@@ -72,9 +72,13 @@ enum Inflate {
                     guard inflateReset(&stream) == Z_OK else { throw corrupt(format, stream, source.count) }
                 case Z_OK, Z_BUF_ERROR:
                     if produced == output.count {
-                        // Full: grow (doubling keeps the copies linear), at most to the cap.
+                        // Full: double (the copies stay linear), at most to the cap. Reserved
+                        // exactly first: an append past the capacity would double the capacity
+                        // itself, to twice the limit for the last step.
                         guard output.count < cap else { throw tooLarge(format, limit) }
-                        output.append(contentsOf: [UInt8](repeating: 0, count: min(output.count, cap - output.count)))
+                        let grown = output.count + min(output.count, cap - output.count)
+                        output.reserveCapacity(grown)
+                        output.append(contentsOf: repeatElement(0, count: grown - output.count))
                     } else if stream.avail_in == 0 {
                         throw .badRequest("\(format.name): truncated, the body ends inside the compressed stream")
                     } else if status == Z_BUF_ERROR {

@@ -36,6 +36,14 @@ public enum OTLPRequestDecoder {
         case .deflate: bytes = body.isEmpty ? body : try Inflate.decompress(body, format: .zlib, limit: maxBodyBytes)
         }
         switch signal {
+        case .traces where contentType == .protobuf:
+            // The receiver's hot path reads spans straight from the bytes, no message tree;
+            // it accepts and refuses exactly what swift-protobuf does.
+            do {
+                return try OTLPSpans.batches(fromProtobuf: bytes, messageDepthLimit: messageDepthLimit)
+            } catch {
+                throw .badRequest("malformed protobuf \(shortName(OTLPTraceRequest.self)): \(reason(error))")
+            }
         case .traces:
             return OTLPSpans.batches(from: try parse(OTLPTraceRequest.self, bytes, contentType))
         case .logs:
@@ -82,10 +90,11 @@ public enum OTLPRequestDecoder {
     /// swift-protobuf's errors in words; none quotes the body.
     static func reason(_ error: any Error) -> String {
         switch error {
-        case BinaryDecodingError.truncated: "truncated (a field runs past the end of the body)"
-        case BinaryDecodingError.malformedProtobuf: "invalid wire format"
-        case BinaryDecodingError.invalidUTF8: "a string field is not valid UTF-8"
-        case BinaryDecodingError.messageDepthLimit: "messages nested more than \(messageDepthLimit) deep"
+        case BinaryDecodingError.truncated, ProtobufReaderError.truncated: "truncated (a field runs past the end of the body)"
+        case BinaryDecodingError.malformedProtobuf, ProtobufReaderError.malformed: "invalid wire format"
+        case BinaryDecodingError.invalidUTF8, ProtobufReaderError.invalidUTF8: "a string field is not valid UTF-8"
+        case BinaryDecodingError.messageDepthLimit, ProtobufReaderError.messageDepthLimit:
+            "messages nested more than \(messageDepthLimit) deep"
         case BinaryDecodingError.trailingGarbage: "data after the message"
         case JSONDecodingError.messageDepthLimit: "objects nested more than \(messageDepthLimit) deep"
         case JSONDecodingError.truncated: "truncated (the body ends inside a value)"

@@ -17,12 +17,12 @@ public enum OTLPResponseBody {
             guard !partial.isEmpty else { return [] }
             // ExportPartialSuccess: 1 int64 rejected_<items>, 2 string error_message; it is
             // field 1 of every Export*ServiceResponse.
-            var inner: [UInt8] = []
-            if rejected != 0 { ProtobufWriter.appendVarintField(1, UInt64(bitPattern: rejected), to: &inner) }
-            if !message.isEmpty { ProtobufWriter.appendBytesField(2, Array(message.utf8), to: &inner) }
-            var out: [UInt8] = []
-            ProtobufWriter.appendBytesField(1, inner, to: &out)
-            return out
+            var out = ProtobufWriter()
+            out.appendMessageField(1) { inner in
+                if rejected != 0 { inner.appendVarintField(1, UInt64(bitPattern: rejected)) }
+                if !message.isEmpty { inner.appendStringField(2, message) }
+            }
+            return out.bytes()
         case .json:
             guard !partial.isEmpty else { return Array("{}".utf8) }
             // proto3 JSON: lowerCamelCase names, int64 as a decimal string, defaults left out.
@@ -46,11 +46,11 @@ public enum OTLPResponseBody {
     public static func status(code: Int32, message: String, as contentType: OTLPContentType) -> [UInt8] {
         switch contentType {
         case .protobuf:
-            var out: [UInt8] = []
+            var out = ProtobufWriter()
             // int32 is sign-extended to 64 bits on the wire (a negative code takes 10 bytes).
-            if code != 0 { ProtobufWriter.appendVarintField(1, UInt64(bitPattern: Int64(code)), to: &out) }
-            if !message.isEmpty { ProtobufWriter.appendBytesField(2, Array(message.utf8), to: &out) }
-            return out
+            if code != 0 { out.appendVarintField(1, UInt64(bitPattern: Int64(code))) }
+            if !message.isEmpty { out.appendStringField(2, message) }
+            return out.bytes()
         case .json:
             var out = Array("{\"code\":\(code),\"message\":".utf8)
             JSONString.append(message, to: &out)

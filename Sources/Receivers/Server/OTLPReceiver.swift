@@ -105,11 +105,17 @@ public final class OTLPReceiver: Sendable {
         deadline.cancel()
     }
 
-    /// Tracks `channel` until it closes, so `stop` can reach it; refuses it once stopping.
+    /// Tracks `channel` until it closes, so `stop` can reach it; refuses it once stopping, or
+    /// when `maxConnections` are open (counted: a client that opens connections without end
+    /// meets a closed socket, not an agent out of memory).
     private func admit(_ channel: any Channel) -> Bool {
         let id = ObjectIdentifier(channel)
         let admitted = state.withLock { state -> Bool in
             guard !state.stopping else { return false }
+            guard state.connections.count < settings.maxConnections else {
+                stats.connectionRefused()
+                return false
+            }
             state.connections[id] = channel
             return true
         }

@@ -14,10 +14,14 @@ public struct OTLPReceiverSettings: Sendable, Hashable {
     public var idleTimeout: Duration
     /// How long `stop` lets requests in flight finish before closing their connections.
     public var shutdownGrace: Duration
+    /// Connections open at once; one more is closed as soon as it is accepted (and counted).
+    /// Each may hold a body of up to `maxBodyBytes` and its decoded copy, so this with
+    /// `maxBodyBytes` bounds the receiver's memory.
+    public var maxConnections: Int
 
     public init(
         host: String = "127.0.0.1", port: Int = 4318, maxBodyBytes: Int = 8 << 20, retryAfter: Duration = .seconds(1),
-        idleTimeout: Duration = .seconds(60), shutdownGrace: Duration = .seconds(5)
+        idleTimeout: Duration = .seconds(60), shutdownGrace: Duration = .seconds(5), maxConnections: Int = 256
     ) {
         self.host = host
         self.port = port
@@ -25,6 +29,7 @@ public struct OTLPReceiverSettings: Sendable, Hashable {
         self.retryAfter = retryAfter
         self.idleTimeout = idleTimeout
         self.shutdownGrace = shutdownGrace
+        self.maxConnections = max(1, maxConnections)
     }
 
     /// `Retry-After`'s value: whole seconds, at least 1 (0 would invite a retry storm).

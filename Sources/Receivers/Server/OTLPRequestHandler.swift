@@ -11,7 +11,12 @@ import Telemetry
 /// large (by Content-Length, or counted as it streams) is answered 413 at once and our side
 /// shut; the rest is read and dropped before the socket closes — closing with unread input
 /// makes the kernel reset the connection, which can destroy the 413 before the client reads
-/// it — up to `discardLimit`, past which the connection is cut.
+/// it — up to `discardLimit`, past which the connection is cut. A request refused by its
+/// head whose client waits for `100 Continue` is answered the same way, at once.
+///
+/// A request that ends its connection (`Connection: close`, or HTTP/1.0 without
+/// keep-alive) is the last one served on it: anything pipelined behind it is ignored, as
+/// its answer could never be sent and the SDK would send it again.
 final class OTLPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -31,10 +36,24 @@ final class OTLPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         case collecting(Request, OTLPExport, body: [UInt8])
         /// Refused by its head: the body is counted and dropped, the answer sent at its end.
         case draining(Request, OTLPHTTPResponse)
-        /// 413 sent and our side shut: the body is dropped until its end, then we close.
-        case tooLarge(bytes: Int)
+        /// Answered before its body (413, or a refusal to `Expect: 100-continue`) and our side
+        /// shut: the body is dropped until its end, then we close.
+        case discarding(bytes: Int)
         /// The body is complete and being decoded and sent.
         case exporting
+        /// The connection's last request is answered or being answered: nothing more is read.
+        case finished
+    }
+
+    /// Bodies start with at most this much room and grow as they arrive: a Content-Length
+    /// is only a claim, and 256 connections claiming 8 MiB each must not reserve 2 GiB.
+    static let initialBodyCapacity = 64 << 10
+
+    /// An empty body with room for what the head claims, up to `initialBodyCapacity`.
+    static func emptyBody(claiming declaredLength: Int?) -> [UInt8] {
+        var body: [UInt8] = []
+        if let declaredLength, declaredLength > 0 { body.reserveCapacity(min(declaredLength, initialBodyCapacity)) }
+        return body
     }
 
     private static let discardLimit = 4 << 20
@@ -53,6 +72,7 @@ final class OTLPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .finished = state { return }
         switch unwrapInboundIn(data) {
         case .head(let head): received(head, context: context)
         case .body(let chunk): received(chunk, context: context)
@@ -73,15 +93,23 @@ final class OTLPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             let export = OTLPExport(
                 output: output, signal: signal, contentType: type,
                 contentEncoding: head.headers.first(name: "content-encoding"), settings: settings, clock: clock)
-            var body: [UInt8] = []
-            if let declaredLength, declaredLength <= settings.maxBodyBytes { body.reserveCapacity(declaredLength) }
-            state = .collecting(request, export, body: body)
+            state = .collecting(request, export, body: Self.emptyBody(claiming: declaredLength))
         }
+        // An HTTP/1.0 client cannot be sent 100 (RFC 9110 §10.1.1): its expectation is ignored.
+        let expectsContinue = (head.version.major, head.version.minor) >= (1, 1)
+            && head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" })
         if let declaredLength, declaredLength > settings.maxBodyBytes {
             rejectTooLarge(request, context: context)
-        } else if case .collecting = state, head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
-            // curl waits a second for this before sending a body over 1 KiB.
-            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+        } else if expectsContinue {
+            switch state {
+            case .collecting:
+                // curl waits a second for this before sending a body over 1 KiB.
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+            case .draining(let request, let response):
+                answerEarly(request, response, context: context)
+            case .idle, .discarding, .exporting, .finished:
+                break
+            }
         }
     }
 
@@ -104,11 +132,11 @@ final class OTLPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             } else {
                 state = .draining(request, response)
             }
-        case .tooLarge(let bytes):
+        case .discarding(let bytes):
             let total = bytes + chunk.readableBytes
-            state = .tooLarge(bytes: total)
+            state = .discarding(bytes: total)
             if total > settings.maxBodyBytes + Self.discardLimit { context.close(promise: nil) }
-        case .idle, .exporting:
+        case .idle, .exporting, .finished:
             break
         }
     }
@@ -120,23 +148,38 @@ final class OTLPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             let promise = context.eventLoop.makePromise(of: (OTLPHTTPResponse, ReceiverStats.Record).self)
             promise.completeWithTask { await export.run(body) }
             promise.futureResult.assumeIsolated().whenSuccess { [self] response, record in
+                var record = record
+                // Gone while its export ran: not a 200 it never saw (its items were taken).
+                if !context.channel.isActive { record.code = ReceiverStats.clientLeft }
                 stats.record(record)
-                state = .idle
+                // Set before sending: the pipelining handler hands over the next request as
+                // the answer's end is written.
+                state = request.keepAlive ? .idle : .finished
                 send(response, version: request.version, keepAlive: request.keepAlive, context: context)
             }
         case .draining(let request, let response):
-            state = .idle
+            state = request.keepAlive ? .idle : .finished
             stats.record(.init(signal: request.signal, code: Int(response.status.code), bodyBytes: request.bodyBytes))
             send(response, version: request.version, keepAlive: request.keepAlive, context: context)
-        case .tooLarge:
+        case .discarding:
             context.close(promise: nil)
-        case .idle, .exporting:
+        case .idle, .exporting, .finished:
             break
         }
     }
 
+    /// A refusal to a client waiting for `100 Continue` before it sends the body: answered
+    /// now (RFC 9110 §10.1.1 allows a final status instead), not after a body it may never
+    /// send. The connection is not reused, so one that sends its body anyway stays in step.
+    private func answerEarly(_ request: Request, _ response: OTLPHTTPResponse, context: ChannelHandlerContext) {
+        state = .discarding(bytes: 0)
+        stats.record(.init(signal: request.signal, code: Int(response.status.code), bodyBytes: 0))
+        send(response, version: request.version, keepAlive: false, closeAfter: false, context: context)
+        context.channel.close(mode: .output, promise: nil)
+    }
+
     private func rejectTooLarge(_ request: Request, context: ChannelHandlerContext) {
-        state = .tooLarge(bytes: request.bodyBytes)
+        state = .discarding(bytes: request.bodyBytes)
         stats.record(.init(signal: request.signal, code: 413, bodyBytes: request.bodyBytes))
         let response = OTLPHTTPResponse.failure(
             .payloadTooLarge, "request body larger than max_body_bytes (\(settings.maxBodyBytes) bytes)", as: request.contentType)
@@ -167,7 +210,7 @@ final class OTLPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         // A client gone mid-body: drop what it sent. An export in flight finishes on its own
-        // (its batches are the pipeline's now) and its answer goes nowhere.
+        // (its batches are the pipeline's now); its answer goes nowhere, counted as `clientLeft`.
         if case .exporting = state {} else { state = .idle }
         context.fireChannelInactive()
     }

@@ -32,6 +32,12 @@ enum OTLPRoute {
             return .refuse(signal, .failure(
                 .unsupportedMediaType, "unsupported Content-Type \(given); supported: \(supportedTypes)", as: nil))
         }
+        // Known from the head: the body (up to max_body_bytes) is not worth collecting first.
+        do {
+            _ = try OTLPContentEncoding(header: head.headers.first(name: "content-encoding"))
+        } catch {
+            return .refuse(signal, .failure(HTTPResponseStatus(statusCode: error.status), error.message, as: contentType))
+        }
         return .export(signal, contentType)
     }
 

@@ -19,6 +19,10 @@ public final class ReceiverStats: Sendable {
     /// The `signal` label of requests to a path that names none (404).
     public static let unknownSignal = "unknown"
 
+    /// The `code` of a request whose client left before its answer could be sent. Its items
+    /// were taken (they count as accepted); an SDK that timed out sends them again.
+    public static let clientLeft = 0
+
     public struct RequestKey: Sendable, Hashable {
         public var signal: String
         public var code: Int
@@ -30,13 +34,15 @@ public final class ReceiverStats: Sendable {
     }
 
     public struct Snapshot: Sendable, Hashable {
-        /// Requests answered, by signal and status code.
+        /// Requests answered, by signal and status code (`clientLeft` for those not answered).
         public var requests: [RequestKey: UInt64] = [:]
         /// Items (spans, log records, data points) handed to the pipeline.
         public var acceptedItems: [Signal: UInt64] = [:]
         public var refusedItems: [RefusalKey: UInt64] = [:]
         /// Request body bytes read, as sent (compressed when gzip).
         public var bodyBytes: [String: UInt64] = [:]
+        /// Connections closed on arrival because `maxConnections` were open.
+        public var refusedConnections: UInt64 = 0
 
         public init() {}
 
@@ -63,6 +69,10 @@ public final class ReceiverStats: Sendable {
     public init() {}
 
     public var snapshot: Snapshot { state.withLock { $0 } }
+
+    func connectionRefused() {
+        state.withLock { $0.refusedConnections += 1 }
+    }
 
     func record(_ record: Record) {
         let signal = record.signal?.rawValue ?? Self.unknownSignal
