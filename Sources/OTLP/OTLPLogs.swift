@@ -14,6 +14,8 @@ import Telemetry
 /// (the rest is reserved). An id that is all zero is no id. Event names, dropped counts,
 /// scope attributes and schema URLs are carried as sent.
 public enum OTLPLogs {
+    /// The request as swift-protobuf messages: the exporter writes its bytes directly
+    /// (`serialize`, OTLP/Wire), and this tree is what those bytes are tested against.
     public static func request(_ batches: [TelemetryBatch]) -> OTLPLogsRequest {
         var request = OTLPLogsRequest()
         request.resourceLogs = OTLPGrouping.logs(batches).map { group in

@@ -13,6 +13,8 @@ import Telemetry
 /// `HistogramValue` has no point to become and is left out: encoders find such samples (and
 /// inconsistent histograms) first with `OTLPRepresentableMetrics`, which counts them.
 public enum OTLPMetrics {
+    /// The request as swift-protobuf messages: the exporter writes its bytes directly
+    /// (`serialize`, OTLP/Wire), and this tree is what those bytes are tested against.
     public static func request(_ batches: [TelemetryBatch]) -> OTLPMetricsRequest {
         var request = OTLPMetricsRequest()
         request.resourceMetrics = OTLPGrouping.metrics(batches).map { group in

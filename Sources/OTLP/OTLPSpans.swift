@@ -13,6 +13,8 @@ import Telemetry
 /// scope attributes and schema URLs are carried as sent. A kind or status code beyond the
 /// known ones reads as unspecified / unset.
 public enum OTLPSpans {
+    /// The request as swift-protobuf messages: the exporter writes its bytes directly
+    /// (`serialize`, OTLP/Wire), and this tree is what those bytes are tested against.
     public static func request(_ batches: [TelemetryBatch]) -> OTLPTraceRequest {
         var request = OTLPTraceRequest()
         request.resourceSpans = OTLPGrouping.spans(batches).map { group in

@@ -2,8 +2,8 @@ import Telemetry
 
 /// The frame every OTLP export request shares, written as bytes: the
 /// `Resource{Spans,Logs,Metrics}` and `Scope{Spans,Logs,Metrics}` messages around the items,
-/// grouped as `OTLPGrouping` groups them (runs of items read where they are), with the fields `OTLP{Spans,Logs}.request` sets;
-/// and trace and span ids as OTLP's `bytes`.
+/// grouped as `OTLPGrouping` groups them (runs of items, read where they are), with the
+/// fields the `request` conversions set; and trace and span ids as OTLP's `bytes`.
 enum OTLPRequestWriter {
     /// The request's bytes: its `Resource*` messages (field 1), each with its resource, its
     /// `Scope*` messages (field 2: scope, items in field 2, schema URL) and its schema URL
