@@ -12,7 +12,7 @@ idle="${2:-60}"
 scripts/install-deps.sh --with-test-tools
 command -v valgrind >/dev/null || { sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo; $sudo apt-get install -y -q valgrind; }
 swift build -c release --static-swift-stdlib --product outrider | tail -1  # as the image builds it
-swift build -c release --product outrider-bench | tail -1
+swift build -c release --static-swift-stdlib --product outrider-bench | tail -1
 bin=.build/release
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
