@@ -13,33 +13,17 @@
 # the repository); crashes to $FUZZ_DIR/crash-*. Copy a crasher into Fixtures/corpus as
 # <signal>-crash-<what>.<json|binpb> once it is fixed, so the seeded fuzz test
 # (DecoderFuzzTests) keeps it.
-# Needs `swift build` to have resolved the packages (.build/checkouts).
+# Needs `swift build` to have resolved the packages (.build/checkouts); the build part is
+# scripts/fuzz-common.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
 seconds="${1:-60}"
 shift || true
 signals=("$@")
 [ ${#signals[@]} -gt 0 ] || signals=(traces logs metrics)
 work="${FUZZ_DIR:-${TMPDIR:-/tmp}/outrider-fuzz}"
-mkdir -p "$work/modules"
-protobuf="$root/.build/checkouts/swift-protobuf/Sources/SwiftProtobuf"
-[ -d "$protobuf" ] || { echo "no $protobuf: run swift build first" >&2; exit 1; }
-
-flags=(-O -swift-version 6 -sanitize=fuzzer,address -parse-as-library -I "$work/modules" -use-ld=lld)
-module() {  # name, sources...
-  local name=$1; shift
-  swiftc "${flags[@]}" -module-name "$name" -package-name "$name" -enable-upcoming-feature ExistentialAny -emit-module -emit-module-path "$work/modules/$name.swiftmodule" \
-    -emit-library -static -o "$work/lib$name.a" "$@"
-}
-echo "building (about 3 minutes the first time)..." >&2
-[ "$work/libSwiftProtobuf.a" -nt "$protobuf/Message.swift" ] || module SwiftProtobuf "$protobuf"/*.swift
-module Telemetry $(find Sources/Telemetry -name '*.swift')
-module OTLP $(find Sources/OTLP -name '*.swift')
-swiftc "${flags[@]}" -D OUTRIDER_LIBFUZZER -module-name FuzzOTLP \
-  -Xcc -fmodule-map-file="$root/Sources/CZlib/module.modulemap" \
-  Sources/Receivers/Decoding/*.swift Tests/ReceiversTests/Fuzz/FuzzOTLPDecoder.swift \
-  -L "$work" -lOTLP -lTelemetry -lSwiftProtobuf -lz -o "$work/fuzz-otlp"
+source scripts/fuzz-common.sh
+fuzz_harness OUTRIDER_LIBFUZZER FuzzOTLP "$work/fuzz-otlp" Tests/ReceiversTests/Fuzz/FuzzOTLPDecoder.swift
 
 for signal in "${signals[@]}"; do
   seeds="$work/seeds-$signal"

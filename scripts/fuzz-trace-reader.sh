@@ -3,7 +3,8 @@
 # OTLPSpans.batches(fromProtobuf:) and by swift-protobuf + OTLPSpans.batches(from:), and the
 # two must give the same batches and partial success or the same refusal
 # (Tests/ReceiversTests/Fuzz/FuzzTraceReader.swift, Tests/ReceiversTests/ReaderEquivalence.swift).
-# Built as scripts/fuzz-otlp.sh builds its harness, seeded with the protobuf trace fixtures.
+# Built by scripts/fuzz-common.sh, as scripts/fuzz-otlp.sh's harness is, and seeded with the
+# protobuf trace fixtures.
 #
 #   scripts/fuzz-trace-reader.sh [seconds, default 60]
 #
@@ -12,27 +13,11 @@
 # traces-crash-<what>.binpb, so the seeded tests keep it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
 seconds="${1:-60}"
 work="${FUZZ_DIR:-${TMPDIR:-/tmp}/outrider-fuzz-reader}"
-mkdir -p "$work/modules"
-protobuf="$root/.build/checkouts/swift-protobuf/Sources/SwiftProtobuf"
-[ -d "$protobuf" ] || { echo "no $protobuf: run swift build first" >&2; exit 1; }
-
-flags=(-O -swift-version 6 -sanitize=fuzzer,address -parse-as-library -I "$work/modules" -use-ld=lld)
-module() {  # name, sources...
-  local name=$1; shift
-  swiftc "${flags[@]}" -module-name "$name" -package-name "$name" -enable-upcoming-feature ExistentialAny -emit-module -emit-module-path "$work/modules/$name.swiftmodule" \
-    -emit-library -static -o "$work/lib$name.a" "$@"
-}
-echo "building (about 3 minutes the first time)..." >&2
-[ "$work/libSwiftProtobuf.a" -nt "$protobuf/Message.swift" ] || module SwiftProtobuf "$protobuf"/*.swift
-module Telemetry $(find Sources/Telemetry -name '*.swift')
-module OTLP $(find Sources/OTLP -name '*.swift')
-swiftc "${flags[@]}" -D OUTRIDER_LIBFUZZER_TRACE_READER -module-name FuzzTraceReader \
-  -Xcc -fmodule-map-file="$root/Sources/CZlib/module.modulemap" \
-  Sources/Receivers/Decoding/*.swift Tests/ReceiversTests/ReaderEquivalence.swift Tests/ReceiversTests/Fuzz/FuzzTraceReader.swift \
-  -L "$work" -lOTLP -lTelemetry -lSwiftProtobuf -lz -o "$work/fuzz-trace-reader"
+source scripts/fuzz-common.sh
+fuzz_harness OUTRIDER_LIBFUZZER_TRACE_READER FuzzTraceReader "$work/fuzz-trace-reader" \
+  Tests/ReceiversTests/ReaderEquivalence.swift Tests/ReceiversTests/Fuzz/FuzzTraceReader.swift
 
 seeds="$work/seeds"
 rm -rf "$seeds" && mkdir -p "$seeds" "$work/corpus-trace-reader"

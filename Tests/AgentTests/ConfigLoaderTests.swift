@@ -14,13 +14,7 @@ struct ConfigLoaderTests {
 
     /// The config errors as `validate` prints them, one per line.
     func errors(_ text: String) -> [String] {
-        do {
-            _ = try load(text)
-            return []
-        } catch {
-            guard case .invalid(let errors) = error else { return ["unexpected: \(error)"] }
-            return errors.errors.map(\.description)
-        }
+        configErrors { () throws(ConfigLoadError) in try load(text) }
     }
 
     static let valid = """

@@ -18,13 +18,7 @@ struct HTTPClientSettingsTests {
             pipelines:
               logs: {sources: [demo], exporters: [out]}
             """
-        do {
-            _ = try loader.load(bytes: Array(document.utf8), file: "outrider.yaml")
-            return []
-        } catch {
-            guard case .invalid(let errors) = error else { return ["unexpected: \(error)"] }
-            return errors.errors.map(\.description)
-        }
+        return configErrors { () throws(ConfigLoadError) in try loader.load(bytes: Array(document.utf8), file: "outrider.yaml") }
     }
 
     @Test func everyTLSKeyAndHeaderFilesAreAccepted() {

@@ -19,13 +19,7 @@ struct OTLPSourceTests {
     }
 
     func errors(_ keys: String) -> [String] {
-        do {
-            _ = try load(keys)
-            return []
-        } catch {
-            guard case .invalid(let errors) = error else { return ["unexpected: \(error)"] }
-            return errors.errors.map(\.description)
-        }
+        configErrors { () throws(ConfigLoadError) in try load(keys) }
     }
 
     @Test func defaults() throws {

@@ -19,13 +19,7 @@ struct SampleProcessorConfigTests {
     }
 
     func errors(_ text: String) -> [String] {
-        do {
-            _ = try loader.load(bytes: Array(text.utf8), file: "outrider.yaml")
-            return []
-        } catch {
-            guard case .invalid(let errors) = error else { return ["unexpected: \(error)"] }
-            return errors.errors.map(\.description)
-        }
+        configErrors { () throws(ConfigLoadError) in try loader.load(bytes: Array(text.utf8), file: "outrider.yaml") }
     }
 
     @Test func defaultsAreTenPercentParentBasedKeepingErrors() throws {

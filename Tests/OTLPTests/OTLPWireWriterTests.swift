@@ -104,7 +104,7 @@ struct OTLPWireWriterTests {
             [0xFF], [0xE2, 0x82], [0xF0, 0x9F, 0x9A], Array("abcdefgh日本語".utf8), Array("abcdefgh".utf8) + [0xC3],
         ]
         for bytes in edges {
-            #expect(UTF8Validation.isValid(bytes) == (String(validating: bytes, as: UTF8.self) != nil), "\(bytes)")
+            #expect(UTF8Sequence.isValid(bytes) == (String(validating: bytes, as: UTF8.self) != nil), "\(bytes)")
         }
         var random = SplitMix64(seed: 7)
         // Mostly ASCII with lead and continuation bytes sprinkled in: where the cases are.
@@ -112,7 +112,7 @@ struct OTLPWireWriterTests {
         for _ in 0..<200_000 {
             let count = random.next(20)
             let bytes = (0..<count).map { _ in random.next(3) == 0 ? UInt8(0x61) : alphabet[random.next(alphabet.count)] }
-            #expect(UTF8Validation.isValid(bytes) == (String(validating: bytes, as: UTF8.self) != nil), "\(bytes)")
+            #expect(UTF8Sequence.isValid(bytes) == (String(validating: bytes, as: UTF8.self) != nil), "\(bytes)")
         }
     }
 

@@ -33,7 +33,7 @@ extension OTLPLogs {
             let count = record.body.count
             out.appendTag(5, .lengthDelimited)
             out.appendVarint(UInt64(1 + ProtobufWriter.varintSize(count) + count))
-            out.appendBytesField(UTF8Validation.isValid(record.body) ? 1 : 7, record.body)
+            out.appendBytesField(UTF8Sequence.isValid(record.body) ? 1 : 7, record.body)
         }
         OTLPAttributesWriter.append(record.attributes, field: 6, to: &out)
         if record.droppedAttributesCount != 0 { out.appendVarintField(7, UInt64(record.droppedAttributesCount)) }

@@ -1,3 +1,5 @@
+import Telemetry
+
 /// Protobuf's binary wire format (protobuf encoding guide, "Message Structure") read from
 /// one message's bytes in memory, every read bounds-checked.
 ///
@@ -125,7 +127,7 @@ struct ProtobufReader {
     /// A string field's bytes, refused unless they are UTF-8 (before anything else is read).
     mutating func string() throws(ProtobufReaderError) -> Range<Int> {
         let range = try lengthDelimited()
-        guard UTF8Validation.isValid(utf8(range)) else { throw .invalidUTF8 }
+        guard UTF8Sequence.isValid(utf8(range)) else { throw .invalidUTF8 }
         return range
     }
 

@@ -164,14 +164,7 @@ public struct ProtobufWriter: ~Copyable {
             UnsafeMutableRawPointer(base + slot + width).copyMemory(from: base + slot + lengthGuess, byteCount: length)
             count += width - lengthGuess
         }
-        var value = UInt64(length)
-        var index = slot
-        while value >= 0x80 {
-            base[index] = UInt8(truncatingIfNeeded: value) | 0x80
-            value >>= 7
-            index += 1
-        }
-        base[index] = UInt8(value)
+        _ = putVarint(UInt64(length), at: slot)
     }
 
     /// Room for `extra` more bytes.
@@ -190,16 +183,24 @@ public struct ProtobufWriter: ~Copyable {
         capacity = newCapacity
     }
 
-    /// A varint into room already reserved.
+    /// A varint into room already reserved, at the end.
     @inline(__always)
     private mutating func putVarint(_ value: UInt64) {
+        count = putVarint(value, at: count)
+    }
+
+    /// A varint into room already reserved at `index` (a message's length goes back into
+    /// its slot); returns the index after it.
+    @inline(__always)
+    private func putVarint(_ value: UInt64, at index: Int) -> Int {
         var value = value
+        var index = index
         while value >= 0x80 {
-            base[count] = UInt8(truncatingIfNeeded: value) | 0x80
+            base[index] = UInt8(truncatingIfNeeded: value) | 0x80
             value >>= 7
-            count += 1
+            index += 1
         }
-        base[count] = UInt8(value)
-        count += 1
+        base[index] = UInt8(value)
+        return index + 1
     }
 }
