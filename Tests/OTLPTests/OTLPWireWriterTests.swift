@@ -96,7 +96,7 @@ struct OTLPWireWriterTests {
     }
 
     @Test("UTF-8 validation agrees with String(validating:) on edge sequences and 200 000 random ones")
-    func utf8Validation() {
+    func utf8Validation() async {
         let edges: [[UInt8]] = [
             [], [0x41], [0x7F], [0x80], [0xC0, 0x80], [0xC1, 0xBF], [0xC2, 0x80], [0xDF, 0xBF], [0xE0, 0x9F, 0xBF],
             [0xE0, 0xA0, 0x80], [0xED, 0x9F, 0xBF], [0xED, 0xA0, 0x80], [0xEF, 0xBF, 0xBF], [0xF0, 0x8F, 0xBF, 0xBF],
@@ -109,7 +109,8 @@ struct OTLPWireWriterTests {
         var random = SplitMix64(seed: 7)
         // Mostly ASCII with lead and continuation bytes sprinkled in: where the cases are.
         let alphabet: [UInt8] = [0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEF, 0xF0, 0xF3, 0xF4, 0xF5, 0xFF]
-        for _ in 0..<200_000 {
+        for round in 0..<200_000 {
+            if round % 4096 == 0 { await Task.yield() }  // share the 2-thread test pool
             let count = random.next(20)
             let bytes = (0..<count).map { _ in random.next(3) == 0 ? UInt8(0x61) : alphabet[random.next(alphabet.count)] }
             #expect(UTF8Sequence.isValid(bytes) == (String(validating: bytes, as: UTF8.self) != nil), "\(bytes)")
@@ -294,10 +295,11 @@ struct OTLPWireWriterTests {
     }
 
     @Test("grouping by runs gives what grouping item by item gives: 500 random mixes of resources, scopes and signals")
-    func grouping() {
+    func grouping() async {
         var random = OTLPRandomTelemetry(seed: 0x5EED_0003)
         random.notANumber = false
         for round in 0..<500 {
+            if round % 16 == 0 { await Task.yield() }  // share the 2-thread test pool
             var batches = random.spanBatches() + random.logBatches()
             batches.shuffle(using: &random.random)
             let spans = Self.referenceGroups(batches) { (batch: TelemetryBatch) -> [(InstrumentationScope, Span)] in
@@ -330,9 +332,10 @@ struct OTLPWireWriterTests {
     }
 
     @Test("2 000 random metric requests: identical bytes")
-    func randomMetrics() throws {
+    func randomMetrics() async throws {
         var random = OTLPRandomTelemetry(seed: 0x5EED_0004)
         for round in 0..<2_000 {
+            if round % 32 == 0 { await Task.yield() }  // share the 2-thread test pool
             let batches = random.metricBatches()
             let expected: [UInt8] = try OTLPMetrics.request(batches).serializedBytes()
             let written = OTLPMetrics.serialize(batches)
@@ -346,9 +349,10 @@ struct OTLPWireWriterTests {
     // MARK: - Random batches
 
     @Test("2 000 random span requests: identical bytes")
-    func randomSpans() throws {
+    func randomSpans() async throws {
         var random = OTLPRandomTelemetry(seed: 0x5EED_0001)
         for round in 0..<2_000 {
+            if round % 32 == 0 { await Task.yield() }  // share the 2-thread test pool
             let batches = random.spanBatches()
             let expected: [UInt8] = try OTLPSpans.request(batches).serializedBytes()
             let written = OTLPSpans.serialize(batches)
@@ -360,9 +364,10 @@ struct OTLPWireWriterTests {
     }
 
     @Test("2 000 random log requests: identical bytes")
-    func randomLogs() throws {
+    func randomLogs() async throws {
         var random = OTLPRandomTelemetry(seed: 0x5EED_0002)
         for round in 0..<2_000 {
+            if round % 32 == 0 { await Task.yield() }  // share the 2-thread test pool
             let batches = random.logBatches()
             let expected: [UInt8] = try OTLPLogs.request(batches).serializedBytes()
             let written = OTLPLogs.serialize(batches)

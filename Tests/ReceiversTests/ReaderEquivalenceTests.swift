@@ -37,7 +37,7 @@ struct ReaderEquivalenceTests {
     /// The protobuf trace fixtures (the bodies that reach the reader in earnest) mutated as
     /// DecoderFuzzTests mutates them, 1–4 mutations each; other corpus bodies are spliced in.
     @Test("mutated trace bodies", arguments: seeds)
-    func mutations(seed: UInt64) throws {
+    func mutations(seed: UInt64) async throws {
         let corpus = try F.corpus()
         let requests = try ["traces.binpb", "spec-trace.binpb"].map { CorpusEntry(name: "traces-\($0)", bytes: try F.request($0)) }
         let traces = corpus.filter { $0.signal == .traces && $0.contentType == .protobuf && !$0.bytes.isEmpty } + requests
@@ -45,6 +45,7 @@ struct ReaderEquivalenceTests {
         var rng = SplitMix64(seed: seed)
         var outcomes = OutcomeCount()
         for iteration in 0..<Self.iterations {
+            if iteration % 64 == 0 { await Task.yield() }  // share the 2-thread test pool
             let base = traces[rng.next(traces.count)]
             var body = base.bytes
             var steps: [String] = []
@@ -62,11 +63,12 @@ struct ReaderEquivalenceTests {
     /// messages, oneof members in turn, wrong wire types, groups, deep nesting), and some of
     /// them mutated too.
     @Test("generated requests", arguments: seeds)
-    func generated(seed: UInt64) throws {
+    func generated(seed: UInt64) async throws {
         let mutator = Mutator(corpus: try F.corpus())
         var generator = TraceRequestGenerator(seed: seed)
         var outcomes = OutcomeCount()
         for iteration in 0..<Self.iterations {
+            if iteration % 64 == 0 { await Task.yield() }  // share the 2-thread test pool
             var body = generator.request()
             var mutation = ""
             if generator.rng.next(4) == 0 { mutation = " " + mutator.mutate(&body, &generator.rng) }
