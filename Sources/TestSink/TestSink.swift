@@ -167,7 +167,7 @@ public final class TestSink: Sendable {
         // kernel still holds it or, while it was free, another program's socket took it
         // (seen on a loaded CI run: a parallel test's ephemeral port).
         var lastError: (any Error)?
-        for _ in 0..<60 {
+        for _ in 0..<300 {
             do {
                 let channel = try await bind(port: plan.port)
                 let keep = server.withLock { server -> Bool in

@@ -44,8 +44,10 @@ struct DecoderFuzzTests {
         var refused: [Int: Int] = [:]
         let clock = ContinuousClock()
         let deadline = clock.now + Self.timeCap
+        var done = 0
         for iteration in 0..<Self.iterations where clock.now < deadline {
             if iteration % 64 == 0 { await Task.yield() }  // share the 2-thread test pool
+            done += 1
             let input = mutator.next(&rng)
             do {
                 let decoded = try F.decode(input.body, input.signal, input.contentType, encoding: input.encoding, limit: input.limit)
@@ -58,8 +60,9 @@ struct DecoderFuzzTests {
             }
         }
         // Both outcomes are exercised, or the mutations are too timid (or too wild).
-        #expect(accepted > 100, "seed \(seed): \(accepted) accepted")
-        #expect(refused[400, default: 0] > 100, "seed \(seed): \(refused) refused")
+        // (In proportion to what ran: a loaded machine may reach the time cap first.)
+        #expect(accepted > done / 50, "seed \(seed): \(accepted) accepted of \(done)")
+        #expect(refused[400, default: 0] > done / 50, "seed \(seed): \(refused) refused of \(done)")
         #expect(refused[413, default: 0] > 0, "seed \(seed): \(refused) refused")
     }
 
