@@ -23,7 +23,8 @@ final class RunningAgent: Sendable {
         self.runtime = runtime
         task = Task { try await runtime.run() }
         var bound: Int?
-        _ = await eventually { bound = runtime.server.localAddress?.port; return bound != nil }
+        // 30 s: on a loaded 2-core CI run the agent's start can wait long for a pool thread.
+        _ = await eventually(within: 30) { bound = runtime.server.localAddress?.port; return bound != nil }
         guard let bound else { throw RawHTTP.Failure(description: "server did not bind") }
         port = bound
     }
