@@ -2,6 +2,9 @@
 public struct SinkStats: Sendable, Equatable {
     /// Ingest requests whose head arrived.
     public var requests = 0
+    /// When the heads of the first `SinkState.maxArrivals` ingest requests arrived, so a test
+    /// can measure the gap between a refusal and its retry without polling.
+    public var arrivals: [ContinuousClock.Instant] = []
     /// Requests answered 200 (their lines are counted).
     public var acceptedRequests = 0
     /// Requests answered with an error status: injected faults, 413, 400 (bad gzip).
@@ -111,6 +114,7 @@ struct SinkState {
     static let maxStreams = 1024
     static let maxPaths = 256
     static let maxContentTypes = 64
+    static let maxArrivals = 64
     static let overflowKey = "(other)"
 
     var behavior: SinkBehavior {
@@ -157,6 +161,7 @@ struct SinkState {
 
     mutating func count(path: Substring, contentType: String?) {
         counters.requests += 1
+        if counters.arrivals.count < Self.maxArrivals { counters.arrivals.append(.now) }
         Self.bump(&counters.paths, String(path), limit: Self.maxPaths)
         if let contentType { Self.bump(&counters.contentTypes, contentType, limit: Self.maxContentTypes) }
     }

@@ -117,14 +117,13 @@ struct PipelineGuaranteeTests {
         defer { Task { try? await sink.stop() } }
         let setup = Setup(count: 1000, batch: "{max_events: 1000, max_wait: 100ms}")
         let (agent, port) = try await Self.start(setup, sink: sink, directory: directory)
-        #expect(await eventually(within: 20) { sink.stats.requests >= 1 })
-        let first = ContinuousClock.now
         #expect(await eventually(within: 20) { sink.stats.requests >= 2 })
-        let waited = ContinuousClock.now - first
-        // Backoff alone (50ms initial) would have retried far sooner than 2s.
-        // Measured by polling the sink's counter, so a late first poll shortens it: allow half
-        // of Retry-After for that. Backoff alone (max_backoff 500ms) would be far below this.
-        #expect(waited >= .milliseconds(1500), "retried after \(waited)")
+        // The sink stamps each request's arrival, so the gap is measured where it happened.
+        // Backoff alone (50 ms initial, max_backoff 500 ms) would have retried far sooner.
+        let arrivals = sink.stats.arrivals
+        try #require(arrivals.count >= 2)
+        let waited = arrivals[1] - arrivals[0]
+        #expect(waited >= .milliseconds(2900), "retried after \(waited)")
         #expect(await eventually(within: 20) { sink.stats.sequence.unique == setup.count })
         #expect(Self.value(Self.metrics(port), "outrider_exporter_retries_total") >= 1)
         agent.signal(SIGTERM)
