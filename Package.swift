@@ -241,6 +241,13 @@ let package = Package(
             name: "AgentTests",
             dependencies: ["Agent", "TestSupport"]
         ),
+        // The deployment bundle (manifests/, Dockerfile, config/prometheus, config/alertmanager)
+        // checked with the real tools: kustomize, kubernetes-validate, checkov, hadolint,
+        // yamllint, promtool, amtool, Alertmanager.
+        .testTarget(
+            name: "BundleTests",
+            dependencies: ["TestSupport"]
+        ),
         // Drives the real `outrider` binary: exit codes, signals, endpoints over HTTP.
         .testTarget(
             name: "IntegrationTests",

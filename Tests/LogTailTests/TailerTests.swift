@@ -352,6 +352,23 @@ struct TailerCheckpointTests {
         expectExactlyOnce(h.bodies, 3...10)
     }
 
+    @Test func unreadBytesIsTheTailLagOfTheFollowedFiles() throws {
+        let d = try Dirs()
+        let lineBytes = UInt64(seqLine(1).utf8.count)
+        try TestFiles.append(d.log, seqLines(1...4))
+        let h = TailerHarness(try tailerConfig(include: d.include) { $0.readChunkBytes = Int(lineBytes) })
+        #expect(h.tailer.unreadBytes == 0, "nothing followed yet")
+        h.scan()
+        #expect(h.tailer.unreadBytes == 4 * lineBytes)
+        _ = try #require(h.tailer.nextBatch())
+        #expect(h.tailer.unreadBytes == 3 * lineBytes)
+        while h.tailer.nextBatch() != nil {}
+        #expect(h.tailer.unreadBytes == 0)
+        try TestFiles.append(d.log, seqLines(5...6))
+        h.scan()
+        #expect(h.tailer.unreadBytes == 2 * lineBytes, "appended lines are lag until read")
+    }
+
     @Test func outOfOrderAcknowledgementsCommitTheContiguousPrefix() throws {
         let d = try Dirs()
         let lineBytes = UInt64(seqLine(1).utf8.count)

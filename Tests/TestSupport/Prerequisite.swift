@@ -18,7 +18,7 @@ public enum Prerequisite {
     }
 
     /// A note locally, a recorded failure in CI; nil for the caller to return.
-    static func missing(_ message: String) -> String? {
+    public static func missing(_ message: String) -> String? {
         if isCI {
             Issue.record(Comment(rawValue: "prerequisite missing in CI: \(message)"))
         } else {

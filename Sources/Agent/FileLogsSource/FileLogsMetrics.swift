@@ -7,6 +7,7 @@ struct FileLogsMetrics {
     private let counters: [(KeyPath<TailStats, Int>, Counter)]
     private let openFiles: Gauge
     private let trackedFiles: Gauge
+    private let unreadBytes: Gauge
     private var previous = TailStats()
 
     init(registry: PrometheusCollectorRegistry, source: String) {
@@ -36,9 +37,13 @@ struct FileLogsMetrics {
             descriptor: .outrider("file_logs_open_files", help: "Log files held open."), labels: labels)
         trackedFiles = registry.makeGauge(
             descriptor: .outrider("file_logs_tracked_files", help: "Log files being followed."), labels: labels)
+        unreadBytes = registry.makeGauge(
+            descriptor: .outrider(
+                "file_logs_unread_bytes", help: "Tail lag: bytes in the followed files, as of their last scan, not read yet."),
+            labels: labels)
     }
 
-    mutating func update(_ stats: TailStats, open: Int, tracked: Int) {
+    mutating func update(_ stats: TailStats, open: Int, tracked: Int, unread: UInt64) {
         for (path, counter) in counters {
             let delta = stats[keyPath: path] - previous[keyPath: path]
             if delta > 0 { counter.increment(by: Int64(delta)) }
@@ -46,5 +51,6 @@ struct FileLogsMetrics {
         previous = stats
         openFiles.set(to: Double(open))
         trackedFiles.set(to: Double(tracked))
+        unreadBytes.set(to: Double(unread))
     }
 }

@@ -78,7 +78,7 @@ struct FileLogsSource: Service {
             for batch in tailer.housekeeping() {
                 guard await send(batch, to: output, book: book, stopped: stopped) else { return }
             }
-            metrics.update(tailer.stats, open: tailer.openFileCount, tracked: tailer.trackedFileCount)
+            metrics.update(tailer.stats, open: tailer.openFileCount, tracked: tailer.trackedFileCount, unread: tailer.unreadBytes)
             publishProblems(tailer, shown: &shownProblems)
             saveIfDue()
             if sent > 0 { continue }

@@ -70,6 +70,13 @@ public final class FileTailer {
 
     public var trackedFileCount: Int { readers.count }
     public var openFileCount: Int { openCount }
+    /// Tail lag: bytes the followed files held at their last scan (or read) that are not read
+    /// yet. Grows while a backlog or a blocked pipeline holds the tailer back.
+    public var unreadBytes: UInt64 {
+        readers.reduce(0) { sum, reader in
+            sum + (reader.knownSize > reader.readOffset ? reader.knownSize - reader.readOffset : 0)
+        }
+    }
     public var trackedPaths: [String] { readers.map(\.path) }
 
     /// Directories worth watching for changes: each include pattern's fixed prefix and the
