@@ -15,6 +15,9 @@ RUN apt-get update \
         libyaml-dev=0.2.5-1 libsnappy-dev=1.1.9-3 zlib1g-dev=1:1.2.13.dfsg-1 pkg-config=1.8.1-1 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
+# /metrics' outrider_build_info{revision}: the build context has no .git, so pass it:
+#   --build-arg OUTRIDER_GIT_COMMIT=$(git rev-parse --short=12 HEAD)
+ARG OUTRIDER_GIT_COMMIT=unknown
 # Manifests first: the dependency checkout is cached while only sources change.
 COPY Package.swift ./
 RUN swift package resolve

@@ -230,16 +230,18 @@ struct KubernetesManifestTests {
         }
         let service = try documents.one("Service")
         #expect(selects(value(service, "spec", "selector")))
-        #expect(objects(service, "spec", "ports").contains { $0["name"] as? String == "metrics" && $0["targetPort"] as? String == "metrics" })
+        // By number: named ports of native sidecars reach EndpointSlices only from 1.32 on.
+        let agent = try #require(named(objects(deployment, "spec", "template", "spec", "initContainers"), "outrider"))
+        let agentPort = try #require(named(objects(agent, "ports"), "metrics")?["containerPort"] as? Int)
+        #expect(objects(service, "spec", "ports").contains { $0["name"] as? String == "metrics" && $0["targetPort"] as? Int == agentPort })
         #expect(selects(value(try documents.one("PodDisruptionBudget"), "spec", "selector", "matchLabels")))
         let policy = try documents.one("NetworkPolicy")
         #expect(selects(value(policy, "spec", "podSelector", "matchLabels")))
         #expect(value(policy, "spec", "policyTypes") as? [String] == ["Ingress", "Egress"])
-        let ingressPorts = objects(policy, "spec", "ingress").flatMap { objects($0, "ports") }.compactMap { $0["port"] as? String }
-        #expect(Set(ingressPorts) == ["http", "metrics"])
+        let ingressPorts = objects(policy, "spec", "ingress").flatMap { objects($0, "ports") }.compactMap { $0["port"].map { "\($0)" } }
+        #expect(Set(ingressPorts) == ["http", String(agentPort)])
         // Egress reaches DNS and the port of every backend URL the agent is given.
         let egressPorts = Set(objects(policy, "spec", "egress").flatMap { objects($0, "ports") }.compactMap { $0["port"] as? Int })
-        let agent = try #require(named(objects(deployment, "spec", "template", "spec", "initContainers"), "outrider"))
         for variable in ["OTLP_ENDPOINT", "REMOTE_WRITE_URL", "LOKI_URL"] {
             let text = try #require(named(objects(agent, "env"), variable)?["value"] as? String)
             let port = try #require(URL(string: text)?.port, "\(variable) \(text)")
