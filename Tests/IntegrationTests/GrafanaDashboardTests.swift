@@ -249,8 +249,8 @@ struct GrafanaDashboardTests {
         let overviewNeeds: Set<String> = [
             "up", "service:http_availability:ratio_rate5m", "service:http_requests:rate5m", "service:http_error_ratio:rate5m",
             "service:http_request_duration_seconds:p50_5m", "service:http_request_duration_seconds:p95_5m",
-            "service:http_request_duration_seconds:p99_5m", "service:container_cpu_usage_seconds:rate5m",
-            "service:container_memory_working_set_bytes:sum", "outrider_exporter_sent_events_total",
+            "service:http_request_duration_seconds:p99_5m", "service:process_cpu_seconds:rate5m",
+            "service:process_resident_memory_bytes:sum", "outrider_exporter_sent_events_total",
             "outrider_buffer_dropped_total", "outrider_buffer_bytes", "outrider_buffer_capacity_bytes",
             "outrider_exporter_requests_total",
         ]
@@ -355,7 +355,8 @@ struct GrafanaDashboardTests {
         server: {listen: "127.0.0.1:\(agentPort)"}
         service: {name: checkout}
         sources:
-          host: {type: host_metrics, interval: 1s, collectors: [cpu, memory, load, cgroup]}
+          # `process` watches the agent itself: the service's process in a pod (sidecar.yaml).
+          host: {type: host_metrics, interval: 1s, collectors: [cpu, memory, load, cgroup, process], process: {name: outrider}}
           files:
             type: file_logs
             include: ["\(directory.path)/logs/*.log"]
