@@ -15,14 +15,15 @@ RUN apt-get update \
         libyaml-dev=0.2.5-1 libsnappy-dev=1.1.9-3 zlib1g-dev=1:1.2.13.dfsg-1 pkg-config=1.8.1-1 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# /metrics' outrider_build_info{revision}: the build context has no .git, so pass it:
-#   --build-arg OUTRIDER_GIT_COMMIT=$(git rev-parse --short=12 HEAD)
-ARG OUTRIDER_GIT_COMMIT=unknown
 # Manifests first: the dependency checkout is cached while only sources change.
 COPY Package.swift ./
 RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
+# /metrics' outrider_build_info{revision}: the build context has no .git, so pass it:
+#   --build-arg OUTRIDER_GIT_COMMIT=$(git rev-parse --short=12 HEAD)
+# Declared here, not above: a new value must not invalidate the resolved dependencies.
+ARG OUTRIDER_GIT_COMMIT=unknown
 RUN swift build -c release --static-swift-stdlib --product outrider \
     && install -D -m 0755 "$(swift build -c release --show-bin-path)/outrider" /out/outrider
 
@@ -38,6 +39,7 @@ RUN apt-get update \
 COPY --from=build /out/outrider /usr/local/bin/outrider
 COPY manifests/base/sidecar.yaml /etc/outrider/config/outrider.yaml
 USER 10001:10001
-EXPOSE 8686 4318
+# The metrics and probe port; the OTLP receiver (4318) listens on the pod's loopback only.
+EXPOSE 8686
 ENTRYPOINT ["/usr/local/bin/outrider"]
 CMD ["run", "--config", "/etc/outrider/config/outrider.yaml"]

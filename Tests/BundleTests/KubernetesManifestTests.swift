@@ -144,6 +144,13 @@ struct KubernetesManifestTests {
         #expect(value(context, "capabilities", "drop") as? [String] == ["ALL"])
         #expect(value(context, "seccompProfile", "type") as? String == "RuntimeDefault")
         #expect(pod["automountServiceAccountToken"] as? Bool == false)
+        // With a shared process namespace, a shared user would let the app signal the agent
+        // and read its tokens through /proc/<pid>/root.
+        if pod["shareProcessNamespace"] as? Bool == true {
+            let app = try #require(objects(pod, "containers").first)
+            let appUser = value(app, "securityContext", "runAsUser") as? Int ?? value(pod, "securityContext", "runAsUser") as? Int
+            #expect(appUser != nil && appUser != context["runAsUser"] as? Int, "app \(appUser ?? -1), agent \(context["runAsUser"] ?? "")")
+        }
         let namespace = try documents.one("Namespace")
         #expect(value(namespace, "metadata", "labels", "pod-security.kubernetes.io/enforce") as? String == "restricted")
         let resources = try #require(agent["resources"] as? [String: Any])
@@ -215,8 +222,12 @@ struct KubernetesManifestTests {
             rest = tail[end...]
         }
         for name in required { #expect(environment.contains(name), "${\(name)} is not set in the pod") }
-        for name in ["SERVICE_NAME", "POD_NAME", "POD_NAMESPACE", "NODE_NAME", "POD_IP", "OUTRIDER_MEMORY_LIMIT", "OUTRIDER_CPU_LIMIT"] {
-            #expect(environment.contains(name), "\(name)")
+        for name in ["SERVICE_NAME", "POD_NAME", "POD_NAMESPACE", "POD_UID", "NODE_NAME", "POD_IP"] {
+            #expect(value(named(objects(agent, "env"), name), "valueFrom", "fieldRef", "fieldPath") != nil, "\(name) from the Downward API")
+        }
+        // The app sizes itself from its container's limits.
+        for name in ["MEMORY_LIMIT", "CPU_LIMIT"] {
+            #expect(value(named(objects(app, "env"), name), "valueFrom", "resourceFieldRef", "containerName") as? String == app["name"] as? String, "\(name)")
         }
     }
 
