@@ -231,6 +231,18 @@ struct KubernetesManifestTests {
         }
     }
 
+    /// The recording rules group the service's own metrics by (namespace, service): the
+    /// labels the sidecar's remote_write must give them, as the scrape gives its own series.
+    @Test func remoteWriteLabelsTheServicesMetricsAsTheRulesGroupThem() throws {
+        guard let config = try ManifestDocuments.load("manifests/base/sidecar.yaml")?.objects.first else { return }
+        let exporters = config["exporters"] as? [String: [String: Any]] ?? [:]
+        let remoteWrite = try #require(exporters.values.first { $0["type"] as? String == "prometheus_remote_write" })
+        let labels = try #require(remoteWrite["resource_labels"] as? [String: String])
+        #expect(labels["service.name"] == "service" && labels["k8s.namespace.name"] == "namespace", "\(labels)")
+        let rules = try String(contentsOfFile: BundleTools.path("config/prometheus/rules/recording.yaml"), encoding: .utf8)
+        #expect(rules.contains("sum by (namespace, service) (rate(http_server_request_duration_count[5m]))"))
+    }
+
     @Test func servicePodDisruptionBudgetAndNetworkPolicySelectThePods() throws {
         guard let (_, documents) = try ManifestDocuments.build("manifests") else { return }
         let deployment = try documents.one("Deployment")
