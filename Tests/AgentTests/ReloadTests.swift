@@ -89,15 +89,18 @@ struct ReloadTests {
         await agent.runtime.shutdown()
         try await agent.stopped()
         let took = ContinuousClock.now - start
-        // The drain gets its second, then cancellation ends the stuck task: no hang.
-        #expect(took >= .milliseconds(900) && took < .seconds(4), "took \(took)")
+        // The drain gets its second, then cancellation ends the stuck task: no hang. The upper
+        // bound leaves room for a loaded 2-core CI run (6.9 s seen) and still catches a hang.
+        #expect(took >= .milliseconds(900) && took < .seconds(20), "took \(took)")
         #expect(agent.logs.contains(#""level":"warn","service":"outrider","message":"component did not finish draining within server.shutdown_timeout and was cancelled","component":"stuck""#), "\(agent.logs)")
     }
 
     @Test func shutdownDrainsWithinTheTimeout() async throws {
         let agent = try await RunningAgent(config: LocalServerTests.config)
         let took = try await agent.stop()
-        #expect(took < .seconds(5))
+        // Drained, not cancelled at shutdown_timeout (5 s): no component needed cancelling.
+        #expect(took < .seconds(7), "took \(took)")
+        #expect(!agent.logs.contains("did not finish draining"), "\(agent.logs)")
         #expect(agent.logs.contains("outrider stopped"))
     }
 }

@@ -80,13 +80,13 @@ struct AlertmanagerTests {
         let config = try Self.loopbackCopy(in: directory, sinkPort: sink.port)
 
         let port = freeLoopbackPort()
-        let server = try PrometheusRulesTests.Daemon(alertmanager, [
+        let server = try ChildProcess([
             "--config.file=\(config)", "--storage.path=\(directory.path)/data", "--web.listen-address=127.0.0.1:\(port)",
             "--cluster.listen-address=",
-        ], log: "\(directory.path)/alertmanager.log")
+        ], executable: alertmanager)
         defer { server.stop() }
         let ready = await eventually(within: 20) { (try? RawHTTP.get("/-/ready", port: port))?.status == 200 }
-        try #require(ready, "Alertmanager did not become ready:\n\(server.log)")
+        try #require(ready, "Alertmanager did not become ready:\n\(server.text)")
 
         let outage = Self.alert("ServiceAvailabilityBelowSLO", severity: "P1", service: "checkout",
                                 summary: "checkout availability is below 99.9%")
@@ -97,7 +97,7 @@ struct AlertmanagerTests {
         // The P1 first: were the P3 of the same service there alone for a group_wait, it would be sent.
         try Self.post([outage], port: port)
         let outageKnown = await eventually(within: 10) { ((try? Self.alerts(port: port)) ?? []).count == 1 }
-        try #require(outageKnown, "the P1 alert did not arrive:\n\(server.log)")
+        try #require(outageKnown, "the P1 alert did not arrive:\n\(server.text)")
         try Self.post([checkoutBuffer, searchBuffer], port: port)
 
         var alerts: [[String: Any]] = []
@@ -105,7 +105,7 @@ struct AlertmanagerTests {
             alerts = (try? Self.alerts(port: port)) ?? []
             return alerts.count == 3
         }
-        try #require(settled, "Alertmanager holds \(alerts.count) alerts, not 3:\n\(server.log)")
+        try #require(settled, "Alertmanager holds \(alerts.count) alerts, not 3:\n\(server.text)")
         func status(_ name: String, _ service: String) -> [String: Any]? {
             let alert = alerts.first { ($0["labels"] as? [String: String]).map { $0["alertname"] == name && $0["service"] == service } ?? false }
             return alert?["status"] as? [String: Any]
@@ -115,13 +115,14 @@ struct AlertmanagerTests {
         #expect(((inhibited?["inhibitedBy"] as? [String]) ?? []).count == 1, "\(String(describing: inhibited))")
         let other = status("OutriderBufferNearlyFull", "search")
         #expect(other?["state"] as? String == "active", "\(String(describing: other))")
-        #expect(((other?["inhibitedBy"] as? [String]) ?? ["?"]).isEmpty, "\(String(describing: other))")
+        let otherInhibitedBy = other?["inhibitedBy"] as? [String] ?? ["?"]
+        #expect(otherInhibitedBy.isEmpty, "\(String(describing: other))")
         #expect(status("ServiceAvailabilityBelowSLO", "checkout")?["state"] as? String == "active")
 
         let delivered = await eventually(within: 30) {
             sink.received.filter { $0.path == "/slack" }.count >= 2 && sink.received.contains { $0.path == "/alertmanager" }
         }
-        try #require(delivered, "notifications: \(sink.received.map(\.path))\n\(server.log)")
+        try #require(delivered, "notifications: \(sink.received.map(\.path))\n\(server.text)")
 
         let pages = sink.received.filter { $0.path == "/alertmanager" }.flatMap { Self.webhookAlertNames($0.body) }
         #expect(pages == ["ServiceAvailabilityBelowSLO"], "the pager got \(pages)")

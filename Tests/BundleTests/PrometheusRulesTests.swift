@@ -219,10 +219,10 @@ struct PrometheusRulesTests {
         try directory.write("targets.json", String(decoding: try JSONSerialization.data(withJSONObject: pods), as: UTF8.self))
 
         let port = freeLoopbackPort()
-        let server = try Daemon(prometheus, [
+        let server = try ChildProcess([
             "--config.file=\(config)", "--storage.tsdb.path=\(directory.path)/data", "--web.listen-address=127.0.0.1:\(port)",
             "--web.enable-remote-write-receiver",
-        ], log: "\(directory.path)/prometheus.log")
+        ], executable: prometheus)
         defer { server.stop() }
 
         var targets: [String: Any] = [:]
@@ -233,7 +233,7 @@ struct PrometheusRulesTests {
             targets = data
             return ((data["activeTargets"] as? [Any])?.count ?? 0) + ((data["droppedTargets"] as? [Any])?.count ?? 0) == pods.count
         }
-        try #require(discovered, "Prometheus did not discover the \(pods.count) targets; targets: \(targets)\nlog:\n\(server.log)")
+        try #require(discovered, "Prometheus did not discover the \(pods.count) targets; targets: \(targets)\nlog:\n\(server.text)")
 
         let active = (targets["activeTargets"] as? [[String: Any]]) ?? []
         let labels = active.compactMap { $0["labels"] as? [String: String] }.sorted { ($0["pod"] ?? "") < ($1["pod"] ?? "") }
@@ -296,36 +296,5 @@ struct PrometheusRulesTests {
         try FileManager.default.createSymbolicLink(
             atPath: "\(directory.path)/rules", withDestinationPath: BundleTools.path("config/prometheus/rules"))
         return try directory.write("prometheus.yml", text)
-    }
-
-    /// A server (Prometheus, Alertmanager) run for one test, its output in a file for failure
-    /// messages; `stop()` (TERM, then KILL after 10 s) is for a `defer`.
-    final class Daemon {
-        let process = Process()
-        let logPath: String
-
-        init(_ executable: String, _ arguments: [String], log: String) throws {
-            logPath = log
-            _ = FileManager.default.createFile(atPath: log, contents: nil)
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-            defer { try? handle.close() }
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
-        }
-
-        var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-
-        func stop() {
-            guard process.isRunning else { return }
-            process.terminate()
-            let deadline = Date().addingTimeInterval(10)
-            while process.isRunning && Date() < deadline { usleep(20_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-        }
     }
 }
