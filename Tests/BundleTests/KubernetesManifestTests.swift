@@ -19,10 +19,10 @@ struct KubernetesManifestTests {
         let file = try directory.write("build.yaml", yaml)
         for version in Self.kubernetesVersions {
             let output = try BundleTools.check(validate, ["--strict", "-k", version, file])
-            // Only the Prometheus Operator's CRD has no schema here; KubernetesManifestTests
-            // checks the ServiceMonitor's wiring instead.
+            // Only the Prometheus Operator's CRDs have no schema here; the tests below check
+            // the ServiceMonitor's wiring and the PrometheusRule's content instead.
             for line in output.split(separator: "\n") where !line.hasPrefix("INFO") {
-                #expect(line.contains("kind ServiceMonitor with api version monitoring.coreos.com/v1"), "\(variant) on \(version): \(line)")
+                #expect(line.contains("with api version monitoring.coreos.com/v1 for kubernetes version"), "\(variant) on \(version): \(line)")
             }
         }
     }
@@ -293,6 +293,31 @@ struct KubernetesManifestTests {
         })
         let annotations = value(try documents.one("Deployment"), "spec", "template", "metadata", "annotations") as? [String: String] ?? [:]
         #expect(!annotations.keys.contains { $0.hasPrefix("prometheus.io/") }, "scraped twice: \(annotations)")
+    }
+
+    /// The Operator's overlay carries the same rules as config/prometheus/rules, regenerated
+    /// by the committed script: a rule changed in one place only is caught here.
+    @Test func thePrometheusRuleIsTheRuleFiles() throws {
+        guard let (_, documents) = try ManifestDocuments.build("manifests/overlays/servicemonitor") else { return }
+        let directory = try TemporaryDirectory()
+        let regenerated = directory.path + "/prometheusrule.yaml"
+        let script = BundleTools.path("scripts/generate-prometheusrule.sh")
+        let environment = ["PYTHON": BundleTools.path(".build/bundle-tools/bin/python")]
+        let result = try Command.run("/bin/bash", [script, regenerated], environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
+        try #require(result.status == 0, "\(result.output)")
+        let committed = try String(contentsOfFile: BundleTools.path("manifests/overlays/servicemonitor/prometheusrule.yaml"), encoding: .utf8)
+        #expect(try String(contentsOfFile: regenerated, encoding: .utf8) == committed, "run scripts/generate-prometheusrule.sh")
+
+        let rule = try documents.one("PrometheusRule")
+        #expect(value(rule, "metadata", "namespace") as? String == "monitoring")
+        var groups: [Any] = []
+        for file in ["alerts.yaml", "recording.yaml"] {  // the script's order: sorted by name
+            let tree = try #require(try ManifestDocuments.load("config/prometheus/rules/" + file)?.objects.first)
+            groups += tree["groups"] as? [Any] ?? []
+        }
+        let inRule = try #require(value(rule, "spec", "groups") as? [Any])
+        #expect(inRule.count == groups.count && inRule.count >= 5)
+        #expect(NSArray(array: inRule).isEqual(to: groups), "the PrometheusRule's groups differ from config/prometheus/rules")
     }
 
     @Test func thePersistentBufferOverlayPutsTheStateOnAClaim() throws {
