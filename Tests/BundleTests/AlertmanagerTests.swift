@@ -69,67 +69,79 @@ struct AlertmanagerTests {
 
     /// A running Alertmanager with a copy of the config whose every address is on 127.0.0.1
     /// (webhooks and Slack to a local recorder, SMTP to a closed port) and whose group_wait is
-    /// 1s. A P1 and a P3 of shop/checkout and a P3 of shop/search: the checkout P3 is inhibited
-    /// and never notified, the search P3 is active and reaches Slack but not the pager, the P1
-    /// reaches the pager and Slack with the templates' title and text.
-    @Test func p1InhibitsLowerSeveritiesOfTheSameService() async throws {
+    /// 1s. A P1 of shop/checkout mutes that service's symptoms (a P2 errors and a P3 agent
+    /// alert: suppressed, never notified) but not its P2 security alert (paged) nor its P3 cost
+    /// alert (Slack); a P3 of shop/search is untouched. The P1 reaches the pager and Slack with
+    /// the templates' title and text.
+    @Test func p1InhibitsOnlyTheSymptomsOfTheSameService() async throws {
         guard let alertmanager = BundleTools.tool("prometheus-alertmanager", installHint: Self.installHint) else { return }
         let directory = try TemporaryDirectory("outrider-alertmanager")
         let sink = try NotificationSink()
         defer { sink.stop() }
         let config = try Self.loopbackCopy(in: directory, sinkPort: sink.port)
-
         let port = freeLoopbackPort()
-        let server = try ChildProcess([
-            "--config.file=\(config)", "--storage.path=\(directory.path)/data", "--web.listen-address=127.0.0.1:\(port)",
-            "--cluster.listen-address=",
-        ], executable: alertmanager)
+        let server = try await Self.start(alertmanager, config: config, directory: directory, port: port)
         defer { server.stop() }
-        let ready = await eventually(within: 20) { (try? RawHTTP.get("/-/ready", port: port))?.status == 200 }
-        try #require(ready, "Alertmanager did not become ready:\n\(server.text)")
 
-        let outage = Self.alert("ServiceAvailabilityBelowSLO", severity: "P1", service: "checkout",
+        let outage = Self.alert("ServiceAvailabilityBelowSLO", severity: "P1", category: "availability", service: "checkout",
                                 summary: "checkout availability is below 99.9%")
-        let checkoutBuffer = Self.alert("OutriderBufferNearlyFull", severity: "P3", service: "checkout",
-                                        summary: "Outrider buffer of exporter otlp is over 80% full")
-        let searchBuffer = Self.alert("OutriderBufferNearlyFull", severity: "P3", service: "search",
-                                      summary: "Outrider buffer of exporter otlp is over 80% full")
-        // The P1 first: were the P3 of the same service there alone for a group_wait, it would be sent.
+        let symptoms = [
+            Self.alert("OutriderBufferNearlyFull", severity: "P3", category: "agent", service: "checkout",
+                       summary: "Outrider buffer of exporter otlp is over 80% full"),
+            Self.alert("ServiceHighErrorRate", severity: "P2", category: "errors", service: "checkout",
+                       summary: "checkout error rate is above 5%"),
+        ]
+        let others = [
+            Self.alert("OutriderBufferNearlyFull", severity: "P3", category: "agent", service: "search",
+                       summary: "Outrider buffer of exporter otlp is over 80% full"),
+            Self.alert("RepeatedFailedLogins", severity: "P2", category: "security", service: "checkout",
+                       summary: "checkout has many failed login attempts"),
+            Self.alert("AICostOverDailyBudget", severity: "P3", category: "cost", service: "checkout",
+                       summary: "checkout AI spend is more than 50% over its daily budget"),
+        ]
+        // The P1 first: were a symptom there alone for a group_wait, it would be sent.
         try Self.post([outage], port: port)
         let outageKnown = await eventually(within: 10) { ((try? Self.alerts(port: port)) ?? []).count == 1 }
         try #require(outageKnown, "the P1 alert did not arrive:\n\(server.text)")
-        try Self.post([checkoutBuffer, searchBuffer], port: port)
+        try Self.post(symptoms + others, port: port)
 
         var alerts: [[String: Any]] = []
         let settled = await eventually(within: 10) {
             alerts = (try? Self.alerts(port: port)) ?? []
-            return alerts.count == 3
+            return alerts.count == 6
         }
-        try #require(settled, "Alertmanager holds \(alerts.count) alerts, not 3:\n\(server.text)")
+        try #require(settled, "Alertmanager holds \(alerts.count) alerts, not 6:\n\(server.text)")
         func status(_ name: String, _ service: String) -> [String: Any]? {
             let alert = alerts.first { ($0["labels"] as? [String: String]).map { $0["alertname"] == name && $0["service"] == service } ?? false }
             return alert?["status"] as? [String: Any]
         }
-        let inhibited = status("OutriderBufferNearlyFull", "checkout")
-        #expect(inhibited?["state"] as? String == "suppressed", "\(String(describing: inhibited))")
-        #expect(((inhibited?["inhibitedBy"] as? [String]) ?? []).count == 1, "\(String(describing: inhibited))")
-        let other = status("OutriderBufferNearlyFull", "search")
-        #expect(other?["state"] as? String == "active", "\(String(describing: other))")
-        let otherInhibitedBy = other?["inhibitedBy"] as? [String] ?? ["?"]
-        #expect(otherInhibitedBy.isEmpty, "\(String(describing: other))")
-        #expect(status("ServiceAvailabilityBelowSLO", "checkout")?["state"] as? String == "active")
+        for name in ["OutriderBufferNearlyFull", "ServiceHighErrorRate"] {
+            let inhibited = status(name, "checkout")
+            #expect(inhibited?["state"] as? String == "suppressed", "\(name): \(String(describing: inhibited))")
+            #expect(((inhibited?["inhibitedBy"] as? [String]) ?? []).count == 1, "\(name): \(String(describing: inhibited))")
+        }
+        for (name, service) in [("OutriderBufferNearlyFull", "search"), ("RepeatedFailedLogins", "checkout"),
+                                ("AICostOverDailyBudget", "checkout"), ("ServiceAvailabilityBelowSLO", "checkout")] {
+            let other = status(name, service)
+            #expect(other?["state"] as? String == "active", "\(name) of \(service): \(String(describing: other))")
+            let inhibitedBy = other?["inhibitedBy"] as? [String] ?? ["?"]
+            #expect(inhibitedBy.isEmpty, "\(name) of \(service): \(String(describing: other))")
+        }
 
         let delivered = await eventually(within: 30) {
-            sink.received.filter { $0.path == "/slack" }.count >= 2 && sink.received.contains { $0.path == "/alertmanager" }
+            let pages = sink.received.filter { $0.path == "/alertmanager" }.flatMap { Self.webhookAlertNames($0.body) }
+            return sink.received.filter { $0.path == "/slack" }.count >= 4 && pages.count >= 2
         }
         try #require(delivered, "notifications: \(sink.received.map(\.path))\n\(server.text)")
 
         let pages = sink.received.filter { $0.path == "/alertmanager" }.flatMap { Self.webhookAlertNames($0.body) }
-        #expect(pages == ["ServiceAvailabilityBelowSLO"], "the pager got \(pages)")
+        #expect(pages.sorted() == ["RepeatedFailedLogins", "ServiceAvailabilityBelowSLO"], "the pager got \(pages)")
         let slack = sink.received.filter { $0.path == "/slack" }.map { Self.slackAttachment($0.body) }
         let titles = slack.map(\.title).sorted()
         #expect(titles == [
             "[FIRING:1] P1 ServiceAvailabilityBelowSLO shop/checkout",
+            "[FIRING:1] P2 RepeatedFailedLogins shop/checkout",
+            "[FIRING:1] P3 AICostOverDailyBudget shop/checkout",
             "[FIRING:1] P3 OutriderBufferNearlyFull shop/search",
         ], "\(slack)")
         let outageText = slack.first { $0.title.contains("ServiceAvailabilityBelowSLO") }?.text ?? ""
@@ -139,12 +151,58 @@ struct AlertmanagerTests {
         #expect(!sink.received.contains { $0.path == "/digest" })
     }
 
+    /// The daily digest reports a P4 that fired and resolved between two of its messages. The
+    /// copy's digest interval is 3s instead of 24h: a first P4 opens the group (first message),
+    /// a second fires and resolves before the next flush, which must carry it as resolved, with
+    /// the first still firing; nothing of it goes to the pager or Slack.
+    @Test func dailyDigestCarriesP4sThatFiredAndResolvedSinceTheLastOne() async throws {
+        guard let alertmanager = BundleTools.tool("prometheus-alertmanager", installHint: Self.installHint) else { return }
+        let directory = try TemporaryDirectory("outrider-alertmanager")
+        let sink = try NotificationSink()
+        defer { sink.stop() }
+        let config = try Self.loopbackCopy(in: directory, sinkPort: sink.port, digestInterval: "3s")
+        let port = freeLoopbackPort()
+        let server = try await Self.start(alertmanager, config: config, directory: directory, port: port)
+        defer { server.stop() }
+
+        let reload = Self.alert("OutriderConfigReloadFailed", severity: "P4", category: "agent", service: "checkout",
+                                summary: "Outrider sidecar checkout-a rejected its new configuration")
+        try Self.post([reload], port: port)
+        func digests() -> [[String: String]] {
+            sink.received.filter { $0.path == "/digest" }.map { Self.webhookAlertStatuses($0.body) }
+        }
+        let first = await eventually(within: 15) { !digests().isEmpty }
+        try #require(first, "no first digest; notifications: \(sink.received.map(\.path))\n\(server.text)")
+        #expect(digests().first == ["OutriderConfigReloadFailed": "firing"], "\(digests())")
+
+        var lag = Self.alert("OutriderLogTailLagGrowing", severity: "P4", category: "agent", service: "checkout",
+                             summary: "Outrider falls behind on log source app")
+        let time = ISO8601DateFormatter()
+        lag["startsAt"] = time.string(from: Date().addingTimeInterval(-1))
+        try Self.post([lag], port: port)
+        lag["endsAt"] = time.string(from: Date())
+        try Self.post([lag], port: port)
+
+        // A flush may fall between the two posts and report it firing first; what counts is
+        // that a later digest reports it resolved.
+        let expected = ["OutriderConfigReloadFailed": "firing", "OutriderLogTailLagGrowing": "resolved"]
+        let carried = await eventually(within: 15) { digests().dropFirst().contains(expected) }
+        #expect(carried, "digests: \(digests())\n\(server.text)")
+        #expect(sink.received.allSatisfy { $0.path == "/digest" }, "\(sink.received.map(\.path))")
+    }
+
     // MARK: - Helpers
 
     /// alertmanager.yaml with every URL sent to the recorder, the SMTP smarthost to a closed
-    /// port, the Secret's files in the directory, templates/ linked, and group_wait 1s.
-    static func loopbackCopy(in directory: TemporaryDirectory, sinkPort: Int) throws -> String {
+    /// port, the Secret's files in the directory, templates/ linked, and group_wait 1s; with
+    /// `digestInterval`, the digest's daily group and repeat intervals shortened to it.
+    static func loopbackCopy(in directory: TemporaryDirectory, sinkPort: Int, digestInterval: String? = nil) throws -> String {
         var text = try String(contentsOfFile: BundleTools.path(config), encoding: .utf8)
+        if let digestInterval {
+            text = try PrometheusRulesTests.replacingOnce(
+                in: text, "      group_interval: 24h\n      repeat_interval: 24h\n",
+                with: "      group_interval: \(digestInterval)\n      repeat_interval: \(digestInterval)\n")
+        }
         text = text.replacingOccurrences(of: #"http://[^/\s'"]+"#, with: "http://127.0.0.1:\(sinkPort)", options: .regularExpression)
         text = text.replacingOccurrences(of: #"smtp_smarthost: \S+"#, with: "smtp_smarthost: 127.0.0.1:\(freeLoopbackPort())",
                                          options: .regularExpression)
@@ -165,9 +223,21 @@ struct AlertmanagerTests {
         return try directory.write("alertmanager.yaml", text)
     }
 
-    static func alert(_ name: String, severity: String, service: String, summary: String) -> [String: Any] {
+    /// An Alertmanager that is ready, on 127.0.0.1:`port`; the caller stops it.
+    static func start(_ alertmanager: String, config: String, directory: TemporaryDirectory, port: Int) async throws -> ChildProcess {
+        let server = try ChildProcess([
+            "--config.file=\(config)", "--storage.path=\(directory.path)/data", "--web.listen-address=127.0.0.1:\(port)",
+            "--cluster.listen-address=",
+        ], executable: alertmanager)
+        let ready = await eventually(within: 20) { (try? RawHTTP.get("/-/ready", port: port))?.status == 200 }
+        if !ready { server.stop() }
+        try #require(ready, "Alertmanager did not become ready:\n\(server.text)")
+        return server
+    }
+
+    static func alert(_ name: String, severity: String, category: String, service: String, summary: String) -> [String: Any] {
         [
-            "labels": ["alertname": name, "severity": severity, "namespace": "shop", "service": service],
+            "labels": ["alertname": name, "severity": severity, "category": category, "namespace": "shop", "service": service],
             "annotations": [
                 "summary": summary, "description": "posted by AlertmanagerTests",
                 "runbook_url": "https://github.com/outrider/outrider/blob/main/README.md#alert-\(name.lowercased())",
@@ -186,6 +256,16 @@ struct AlertmanagerTests {
     static func alerts(port: Int) throws -> [[String: Any]] {
         let response = try RawHTTP.get("/api/v2/alerts", port: port)
         return (try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [[String: Any]]) ?? []
+    }
+
+    /// alertname → status ("firing" or "resolved") of each alert of a webhook notification.
+    static func webhookAlertStatuses(_ body: String) -> [String: String] {
+        let json = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
+        var statuses: [String: String] = [:]
+        for alert in (json?["alerts"] as? [[String: Any]]) ?? [] {
+            if let name = (alert["labels"] as? [String: String])?["alertname"] { statuses[name] = alert["status"] as? String }
+        }
+        return statuses
     }
 
     static func webhookAlertNames(_ body: String) -> [String] {

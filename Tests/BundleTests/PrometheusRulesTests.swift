@@ -63,19 +63,23 @@ struct PrometheusRulesTests {
             }
         }
         let alerts = try Self.alerts().map(\.name)
-        #expect(alerts.count >= 13, "alerts: \(alerts)")
+        #expect(alerts.count >= 14, "alerts: \(alerts)")
         for alert in alerts {
             #expect(firing.contains(alert), "\(alert) has no unit test where it fires")
             #expect(quiet.contains(alert), "\(alert) has no unit test where it must not fire")
         }
     }
 
-    /// Routing needs `severity`; the README's "What each alert means" has one anchor per alert.
-    @Test func everyAlertHasSeverityAndRunbook() throws {
+    /// Routing needs `severity` and inhibition `category`; the README's "What each alert means"
+    /// has one anchor per alert.
+    @Test func everyAlertHasSeverityCategoryAndRunbook() throws {
         let alerts = try Self.alerts()
         for alert in alerts {
             let severity = alert.lines.first { $0.hasPrefix("severity: ") }.map { String($0.dropFirst("severity: ".count)) }
             #expect(["P1", "P2", "P3", "P4"].contains(severity ?? ""), "\(alert.name): severity \(severity ?? "missing")")
+            let category = alert.lines.first { $0.hasPrefix("category: ") }.map { String($0.dropFirst("category: ".count)) }
+            #expect(["availability", "errors", "latency", "cost", "security", "agent"].contains(category ?? ""),
+                    "\(alert.name): category \(category ?? "missing")")
             let runbook = "runbook_url: https://github.com/outrider/outrider/blob/main/README.md#alert-\(alert.name.lowercased())"
             #expect(alert.lines.contains(runbook), "\(alert.name) lacks `\(runbook)`")
             #expect(alert.lines.contains { $0.hasPrefix("summary: ") }, "\(alert.name) has no summary")
@@ -90,10 +94,17 @@ struct PrometheusRulesTests {
             (alert.name, alert.lines.first { $0.hasPrefix("severity: ") } ?? "")
         })
         #expect(severities["ServiceAvailabilityBelowSLO"] == "severity: P1")
+        #expect(severities["ServiceTrafficStopped"] == "severity: P1")
         #expect(severities["ServiceHighErrorRate"] == "severity: P2")
         #expect(severities["ServiceLatencyAboveBaseline"] == "severity: P2")
         #expect(severities["AICostOverDailyBudget"] == "severity: P3")
         #expect(severities["RepeatedFailedLogins"] == "severity: P2")
+        // A P1 inhibits errors, latency and agent alerts of its service (alertmanager.yaml), not these.
+        let categories = Dictionary(uniqueKeysWithValues: alerts.map { alert in
+            (alert.name, alert.lines.first { $0.hasPrefix("category: ") } ?? "")
+        })
+        #expect(categories["RepeatedFailedLogins"] == "category: security")
+        #expect(categories["AICostOverDailyBudget"] == "category: cost")
     }
 
     /// A rule with a wrong threshold or a lost guard, the unit tests must fail on. Each is
@@ -111,8 +122,13 @@ struct PrometheusRulesTests {
         Mutation(rules: "alerts.yaml", original: "service:http_availability:ratio_rate5m < 0.999\n",
                  broken: "service:http_availability:ratio_rate5m < 0.9999\n", unitTest: "slo_test.yaml",
                  failing: "ServiceAvailabilityBelowSLO"),
-        Mutation(rules: "alerts.yaml", original: "expr: service:http_error_ratio:rate5m > 0.05\n",
-                 broken: "expr: service:http_error_ratio:rate5m > 0.03\n", unitTest: "slo_test.yaml", failing: "ServiceHighErrorRate"),
+        Mutation(rules: "alerts.yaml", original: "> 1 / 60\n", broken: "> 0\n", unitTest: "slo_test.yaml",
+                 failing: "ServiceTrafficStopped"),
+        Mutation(rules: "alerts.yaml", original: "    > 0.05\n", broken: "    > 0.03\n", unitTest: "slo_test.yaml",
+                 failing: "ServiceHighErrorRate"),
+        // The old rule's timing: errors held for 10 minutes on top of the window.
+        Mutation(rules: "alerts.yaml", original: "    > 0.05\n        for: 1m\n", broken: "    > 0.05\n        for: 10m\n",
+                 unitTest: "slo_test.yaml", failing: "ServiceHighErrorRate"),
         Mutation(rules: "alerts.yaml", original: "> 2 * (service:http_request_duration_seconds:p95_5m:avg1d > 0)",
                  broken: "> 1.8 * (service:http_request_duration_seconds:p95_5m:avg1d > 0)", unitTest: "latency_test.yaml",
                  failing: "ServiceLatencyAboveBaseline"),
@@ -122,7 +138,17 @@ struct PrometheusRulesTests {
         Mutation(rules: "alerts.yaml", original: "> 1.5 * max by (namespace, service) (ai_cost_daily_budget)",
                  broken: "> 1.5 * sum by (namespace, service) (ai_cost_daily_budget)", unitTest: "cost_security_test.yaml",
                  failing: "AICostOverDailyBudget"),
-        Mutation(rules: "alerts.yaml", original: "[5m])) > 20\n", broken: "[5m])) >= 20\n", unitTest: "cost_security_test.yaml",
+        // A new pod's or model's counter seen by increase() alone (`X unless X` is empty).
+        Mutation(rules: "alerts.yaml", original: "last_over_time(ai_cost[1h] offset 1d) <= ai_cost", broken: "ai_cost",
+                 unitTest: "cost_security_test.yaml", failing: "AICostOverDailyBudget"),
+        Mutation(rules: "alerts.yaml", original: "  ) > 20\n", broken: "  ) >= 20\n", unitTest: "cost_security_test.yaml",
+                 failing: "RepeatedFailedLogins"),
+        Mutation(rules: "alerts.yaml",
+                 original: "last_over_time(auth_login_attempts{outcome=\"failure\"}[1h] offset 5m) <= auth_login_attempts{outcome=\"failure\"}",
+                 broken: "auth_login_attempts{outcome=\"failure\"}", unitTest: "cost_security_test.yaml", failing: "RepeatedFailedLogins"),
+        // The sample exactly 5 minutes earlier instead of the last one of the hour before: a stale marker there fires.
+        Mutation(rules: "alerts.yaml", original: "last_over_time(auth_login_attempts{outcome=\"failure\"}[1h] offset 5m)",
+                 broken: "auth_login_attempts{outcome=\"failure\"} offset 5m", unitTest: "cost_security_test.yaml",
                  failing: "RepeatedFailedLogins"),
         Mutation(rules: "alerts.yaml", original: "increase(outrider_exporter_requests_total{result=\"success\"}[10m])",
                  broken: "increase(outrider_exporter_requests_total{result=\"success\"}[5m])", unitTest: "agent_test.yaml",
@@ -130,12 +156,20 @@ struct PrometheusRulesTests {
         Mutation(rules: "alerts.yaml", original: "(outrider_buffer_capacity_bytes > 0) > 0.8\n",
                  broken: "(outrider_buffer_capacity_bytes > 0) > 0.75\n", unitTest: "agent_test.yaml", failing: "OutriderBufferNearlyFull"),
         Mutation(rules: "alerts.yaml",
-                 original: "(outrider_buffer_dropped_total > 0 unless outrider_buffer_dropped_total offset 10m)\n              or\n",
-                 broken: "", unitTest: "agent_test.yaml", failing: "OutriderEventsDropped"),
+                 original: "last_over_time(outrider_buffer_dropped_total[1h] offset 10m) <= outrider_buffer_dropped_total",
+                 broken: "outrider_buffer_dropped_total", unitTest: "agent_test.yaml", failing: "OutriderEventsDropped"),
+        Mutation(rules: "alerts.yaml", original: "last_over_time(outrider_buffer_dropped_total[1h] offset 10m)",
+                 broken: "outrider_buffer_dropped_total offset 10m", unitTest: "agent_test.yaml", failing: "OutriderEventsDropped"),
+        // Existence in the hour before instead of the value: a restarted agent's new drops are missed.
         Mutation(rules: "alerts.yaml",
-                 original: "(outrider_file_logs_unread_bytes_lost_total > 0 unless outrider_file_logs_unread_bytes_lost_total offset 10m)\n"
-                    + "              or\n",
-                 broken: "", unitTest: "agent_test.yaml", failing: "OutriderLogDataLost"),
+                 original: "last_over_time(outrider_buffer_dropped_total[1h] offset 10m) <= outrider_buffer_dropped_total",
+                 broken: "max_over_time(outrider_buffer_dropped_total[1h] offset 10m)", unitTest: "agent_test.yaml",
+                 failing: "OutriderEventsDropped"),
+        Mutation(rules: "alerts.yaml",
+                 original: "last_over_time(outrider_file_logs_unread_bytes_lost_total[1h] offset 10m) <= outrider_file_logs_unread_bytes_lost_total",
+                 broken: "outrider_file_logs_unread_bytes_lost_total", unitTest: "agent_test.yaml", failing: "OutriderLogDataLost"),
+        Mutation(rules: "alerts.yaml", original: "last_over_time(outrider_file_logs_unread_bytes_lost_total[1h] offset 10m)",
+                 broken: "outrider_file_logs_unread_bytes_lost_total offset 10m", unitTest: "agent_test.yaml", failing: "OutriderLogDataLost"),
         Mutation(rules: "alerts.yaml", original: "expr: up{job=\"outrider\"} == 0\n", broken: "expr: up == 0\n",
                  unitTest: "agent_test.yaml", failing: "OutriderAgentDown"),
         Mutation(rules: "alerts.yaml", original: "expr: outrider_config_last_reload_successful == 0\n",
