@@ -331,48 +331,45 @@ struct OTLPWireWriterTests {
         #expect(groupedMetrics.map { $0.scopes.map { $0.items.map(\.batchTimestamp) } } == metrics.map { $0.scopes.map { $0.items.map { $0.1 } } })
     }
 
-    @Test("2 000 random metric requests: identical bytes")
-    func randomMetrics() async throws {
-        var random = OTLPRandomTelemetry(seed: 0x5EED_0004)
-        for round in 0..<2_000 {
-            if round % 32 == 0 { await Task.yield() }  // share the 2-thread test pool
-            let batches = random.metricBatches()
-            let expected: [UInt8] = try OTLPMetrics.request(batches).serializedBytes()
-            let written = OTLPMetrics.serialize(batches)
-            guard written == expected else {
-                Issue.record("round \(round): \(Self.firstDifference(written, expected))")
-                return
-            }
-        }
-    }
-
     // MARK: - Random batches
 
-    @Test("2 000 random span requests: identical bytes")
-    func randomSpans() async throws {
-        var random = OTLPRandomTelemetry(seed: 0x5EED_0001)
-        for round in 0..<2_000 {
-            if round % 32 == 0 { await Task.yield() }  // share the 2-thread test pool
-            let batches = random.spanBatches()
-            let expected: [UInt8] = try OTLPSpans.request(batches).serializedBytes()
-            let written = OTLPSpans.serialize(batches)
-            guard written == expected else {
-                Issue.record("round \(round): \(Self.firstDifference(written, expected))")
-                return
+    /// A signal's random requests: the direct writer's bytes beside swift-protobuf's.
+    enum RandomRequests: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case spans, logs, metrics
+
+        var testDescription: String { rawValue }
+
+        var seed: UInt64 {
+            switch self {
+            case .spans: 0x5EED_0001
+            case .logs: 0x5EED_0002
+            case .metrics: 0x5EED_0004
+            }
+        }
+
+        func encodings(_ random: inout OTLPRandomTelemetry) throws -> (written: [UInt8], expected: [UInt8]) {
+            switch self {
+            case .spans:
+                let batches = random.spanBatches()
+                return (OTLPSpans.serialize(batches), try OTLPSpans.request(batches).serializedBytes())
+            case .logs:
+                let batches = random.logBatches()
+                return (OTLPLogs.serialize(batches), try OTLPLogs.request(batches).serializedBytes())
+            case .metrics:
+                let batches = random.metricBatches()
+                return (OTLPMetrics.serialize(batches), try OTLPMetrics.request(batches).serializedBytes())
             }
         }
     }
 
-    @Test("2 000 random log requests: identical bytes")
-    func randomLogs() async throws {
-        var random = OTLPRandomTelemetry(seed: 0x5EED_0002)
+    @Test("2 000 random requests: identical bytes", arguments: RandomRequests.allCases)
+    func randomRequests(_ signal: RandomRequests) async throws {
+        var random = OTLPRandomTelemetry(seed: signal.seed)
         for round in 0..<2_000 {
             if round % 32 == 0 { await Task.yield() }  // share the 2-thread test pool
-            let batches = random.logBatches()
-            let expected: [UInt8] = try OTLPLogs.request(batches).serializedBytes()
-            let written = OTLPLogs.serialize(batches)
+            let (written, expected) = try signal.encodings(&random)
             guard written == expected else {
-                Issue.record("round \(round): \(Self.firstDifference(written, expected))")
+                Issue.record("\(signal) round \(round): \(Self.firstDifference(written, expected))")
                 return
             }
         }
