@@ -70,7 +70,7 @@ struct PrometheusRulesTests {
         }
     }
 
-    /// Routing needs `severity` and inhibition `category`; the README's "What each alert means"
+    /// Routing needs `severity` and inhibition `category`; the README's "Alerts and where they go"
     /// has one anchor per alert.
     @Test func everyAlertHasSeverityCategoryAndRunbook() throws {
         let alerts = try Self.alerts()
