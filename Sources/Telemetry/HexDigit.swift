@@ -64,18 +64,24 @@ public enum HexDigit {
         return invalid == 0 ? value : nil
     }
 
+    /// The value of one hex digit of either case (only lowercase with `lowercaseOnly`); nil
+    /// for any other byte.
+    @inline(__always)
+    public static func value(_ byte: UInt8, lowercaseOnly: Bool = false) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F") where !lowercaseOnly: byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
     /// Hex digits of either case (only lowercase with `lowercaseOnly`, as W3C Trace Context
     /// requires); nil on anything else.
     static func parse<Bytes: Collection>(_ bytes: Bytes, lowercaseOnly: Bool = false) -> UInt64? where Bytes.Element == UInt8 {
         var value: UInt64 = 0
         for byte in bytes {
-            let nibble: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F") where !lowercaseOnly: nibble = byte - UInt8(ascii: "A") + 10
-            default: return nil
-            }
+            guard let nibble = Self.value(byte, lowercaseOnly: lowercaseOnly) else { return nil }
             value = value << 4 | UInt64(nibble)
         }
         return value

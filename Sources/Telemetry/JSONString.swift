@@ -4,6 +4,22 @@
 /// invalid subpart becomes one U+FFFD (Unicode's recommended practice, and what Swift's
 /// `String(decoding:as:)` does), so the output is valid UTF-8 that every JSON parser takes.
 public enum JSONString {
+    /// The byte a two-character escape (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`) stands
+    /// for, given the character after the backslash; nil for `u` (four hex digits follow) and
+    /// for anything JSON does not allow.
+    @inline(__always)
+    public static func shortEscape(_ letter: UInt8) -> UInt8? {
+        switch letter {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): letter
+        case UInt8(ascii: "b"): 0x08
+        case UInt8(ascii: "f"): 0x0C
+        case UInt8(ascii: "n"): 0x0A
+        case UInt8(ascii: "r"): 0x0D
+        case UInt8(ascii: "t"): 0x09
+        default: nil
+        }
+    }
+
     public static func append(_ text: String, to out: inout [UInt8]) {
         var text = text
         // Native strings are already contiguous UTF-8: no copy, no per-field String work.

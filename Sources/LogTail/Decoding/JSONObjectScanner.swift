@@ -78,15 +78,10 @@ public enum JSONObjectScanner {
             guard index + 1 < token.end else { return false }
             let escaped = bytes[index + 1]
             index += 2
-            switch escaped {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escaped)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                guard let unit = hex4(bytes, index, token.end) else { return false }
+            if let decoded = JSONString.shortEscape(escaped) {
+                out.append(decoded)
+            } else {
+                guard escaped == UInt8(ascii: "u"), let unit = hex4(bytes, index, token.end) else { return false }
                 index += 4
                 var scalar = UInt32(unit)
                 if unit >= 0xD800 && unit < 0xDC00 {
@@ -102,8 +97,6 @@ public enum JSONObjectScanner {
                     scalar = 0xFFFD
                 }
                 appendUTF8(scalar, to: &out)
-            default:
-                return false
             }
             runStart = index
         }

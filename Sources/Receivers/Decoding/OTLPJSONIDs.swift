@@ -1,3 +1,5 @@
+import Telemetry
+
 /// OTLP/JSON writes trace and span ids as hex (`"traceId": "5b8efff798038103d269b633813fc60c"`),
 /// an exception to the proto3 JSON mapping, which swift-protobuf follows and under which
 /// `bytes` fields are base64. So before parsing, the ids are rewritten to base64 in place:
@@ -138,42 +140,20 @@ enum OTLPJSONIDs {
                 continue
             }
             guard index + 1 < end else { return nil }
-            switch bytes[index + 1] {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(bytes[index + 1])
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                guard index + 6 <= end, let scalar = hexValue(bytes, index + 2, 4), scalar < 0x80 else { return nil }
+            if let decoded = JSONString.shortEscape(bytes[index + 1]) {
+                out.append(decoded)
+            } else if bytes[index + 1] == UInt8(ascii: "u") {
+                guard index + 6 <= end, let scalar = HexDigit.parse(UnsafeRawBufferPointer(bytes), from: index + 2, count: 4),
+                    scalar < 0x80
+                else { return nil }
                 out.append(UInt8(scalar))
                 index += 4
-            default: return nil
+            } else {
+                return nil
             }
             index += 2
         }
         return out
-    }
-
-    /// `count` hex digits at `start` (either case), or nil.
-    private static func hexValue(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int? {
-        var value = 0
-        for index in start..<(start + count) {
-            guard let nibble = nibble(bytes[index]) else { return nil }
-            value = value << 4 | Int(nibble)
-        }
-        return value
-    }
-
-    @inline(__always)
-    private static func nibble(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// The id's bytes into `id`, from the string between `start` and `end`.
@@ -189,7 +169,7 @@ enum OTLPJSONIDs {
         id.removeAll(keepingCapacity: true)
         var high: UInt8 = 0
         for position in 0..<digitCount {
-            guard let nibble = nibble(digit(position)) else {
+            guard let nibble = HexDigit.value(digit(position)) else {
                 throw invalid("\(OTLPQuote.byte(digit(position))) is not a hex digit")
             }
             if position & 1 == 0 { high = nibble << 4 } else { id.append(high | nibble) }
